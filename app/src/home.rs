@@ -1,0 +1,171 @@
+//! The home page, the 404 page, and the public figures the home page shows.
+
+use crate::error::AppError;
+use crate::ui::{ErrorMessages, PageMeta};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+/// Live figures from the database, readable without signing in (counts only, never rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlatformStats {
+    pub organizations: i64,
+    pub mentors: i64,
+    pub published_resources: i64,
+    pub assessments: i64,
+}
+
+#[server(endpoint = "platform_stats")]
+pub async fn load_platform_stats() -> Result<PlatformStats, AppError> {
+    let pool = crate::db::pool()?;
+    let (organizations, mentors, published_resources, assessments): (i64, i64, i64, i64) = sqlx::query_as(
+        "select organizations, mentors, published_resources, assessments from public_platform_stats()",
+    )
+    .fetch_one(&pool)
+    .await?;
+    Ok(PlatformStats { organizations, mentors, published_resources, assessments })
+}
+
+/// Where someone is starting from, and the path Waypoint suggests for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Starting {
+    AtSchool,
+    Graduating,
+    ChangingCareers,
+}
+
+impl Starting {
+    const ALL: [Starting; 3] = [Starting::AtSchool, Starting::Graduating, Starting::ChangingCareers];
+
+    fn label(self) -> &'static str {
+        match self {
+            Starting::AtSchool => "I'm still at school",
+            Starting::Graduating => "I'm finishing my studies",
+            Starting::ChangingCareers => "I'm changing careers",
+        }
+    }
+
+    fn steps(self) -> [&'static str; 3] {
+        match self {
+            Starting::AtSchool => [
+                "Take the 60-question interest profiler to see which kinds of work draw you.",
+                "Explore careers that match, sorted by how much preparation they take.",
+                "Ask a mentor what the work is really like before you choose subjects.",
+            ],
+            Starting::Graduating => [
+                "Check how your interests match the careers your studies open up.",
+                "Book a session with a mentor working in the field you are aiming for.",
+                "Turn the plan into a roadmap of applications, portfolio pieces and deadlines.",
+            ],
+            Starting::ChangingCareers => [
+                "Find careers that fit your interests and use what you already know.",
+                "Talk with a mentor who has made a similar move.",
+                "Follow a roadmap of courses and projects that bridges the gap.",
+            ],
+        }
+    }
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let (starting, set_starting) = signal(Starting::AtSchool);
+    let stats = Resource::new(|| (), |_| load_platform_stats());
+
+    view! {
+        <PageMeta
+            title="Career guidance that fits you"
+            description="Waypoint helps students discover careers that fit their interests, book sessions with mentors, follow a personal roadmap and learn from a curated library."
+            path="/"
+        />
+        <section class="hero" aria-labelledby="hero-heading">
+            <h1 id="hero-heading">"Find work that fits who you are."</h1>
+            <p class="lead">
+                "Waypoint is career guidance for students: discover what draws you with a real interest "
+                "assessment, explore the careers that match, talk with mentors who do the work, and follow "
+                "a roadmap you shape yourself."
+            </p>
+            <p class="hero__actions">
+                <A href="/assessments" attr:class="button">"Discover your interests"</A>
+                <A href="/mentors" attr:class="button button--secondary">"Meet a mentor"</A>
+            </p>
+        </section>
+
+        <section aria-labelledby="offers-heading">
+            <h2 id="offers-heading">"What Waypoint offers"</h2>
+            <ul class="card-grid">
+                <li class="card">
+                    <h3>"Career assessments"</h3>
+                    <p>"The O*NET Interest Profiler and other instruments, scored as their publishers document."</p>
+                </li>
+                <li class="card">
+                    <h3>"Career matches"</h3>
+                    <p>"Hundreds of occupations ranked by how well they fit your interests, with the reasons shown."</p>
+                </li>
+                <li class="card">
+                    <h3>"Mentor sessions"</h3>
+                    <p>"Book one-to-one sessions with mentors from your school or career centre, at times that suit you both."</p>
+                </li>
+                <li class="card">
+                    <h3>"Your roadmap"</h3>
+                    <p>"A step-by-step plan towards the career you choose, with progress you can see."</p>
+                </li>
+            </ul>
+        </section>
+
+        <section aria-labelledby="start-heading" class="starting">
+            <h2 id="start-heading">"Where are you starting from?"</h2>
+            <div class="segmented" role="group" aria-label="Where are you starting from?">
+                {Starting::ALL.into_iter().map(|option| view! {
+                    <button
+                        type="button"
+                        class="segmented__option"
+                        aria-pressed=move || if starting.get() == option { "true" } else { "false" }
+                        on:click=move |_| set_starting.set(option)
+                    >
+                        {option.label()}
+                    </button>
+                }).collect_view()}
+            </div>
+            <ol class="steps" aria-live="polite" data-testid="suggested-steps">
+                {move || starting.get().steps().into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}
+            </ol>
+        </section>
+
+        <section aria-labelledby="today-heading">
+            <h2 id="today-heading">"Waypoint today"</h2>
+            <Transition fallback=|| view! { <p class="muted">"Loading the latest figures…"</p> }>
+                <ErrorBoundary fallback=|errors| view! { <ErrorMessages errors/> }>
+                    {move || stats.get().map(|result| result.map(|stats| view! {
+                        <dl class="stats" data-testid="platform-stats">
+                            <div>
+                                <dt>"Mentors ready to meet you"</dt>
+                                <dd>{stats.mentors}</dd>
+                            </div>
+                            <div>
+                                <dt>"Schools and career centres"</dt>
+                                <dd>{stats.organizations}</dd>
+                            </div>
+                        </dl>
+                    }))}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <leptos_meta::Title text="Page not found · Waypoint"/>
+        <leptos_meta::Meta name="robots" content="noindex"/>
+        <section class="page" aria-labelledby="page-heading">
+            <h1 id="page-heading">"We couldn't find that page"</h1>
+            <p class="lead">"The address may be mistyped, or the page may have moved."</p>
+            <p><A href="/">"Go to the home page"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,107 @@
+//! Waypoint, the whole product as a library: components, routes, server functions and domain
+//! types, one module per capability. The `ssr` feature adds the server side (queries, sessions),
+//! `hydrate` the browser side; the two are never on together.
+
+pub mod accounts;
+pub mod assessments;
+pub mod booking;
+pub mod careers;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+pub mod home;
+pub mod resources;
+pub mod roadmaps;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Stylesheet};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// Public pages, for the sitemap. Every one carries a title, description and canonical link.
+pub const PUBLIC_PATHS: [&str; 7] =
+    ["/", "/assessments", "/careers", "/mentors", "/roadmap", "/resources", "/sign-in"];
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_content_security_policy();
+    let site_url = ui::SiteUrl::current().0;
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="theme-color" content="#1d4e89"/>
+                <meta name=ui::SiteUrl::META_NAME content=site_url/>
+                <link rel="icon" href="/favicon.ico" sizes="any"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <leptos_meta::MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Scripts run only from our origin or with this response's nonce (the hydration bootstrap);
+/// WebAssembly compiles under 'wasm-unsafe-eval'. Other responses get the stricter default set
+/// by the server's header layer.
+#[cfg(feature = "ssr")]
+fn set_content_security_policy() {
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else { return };
+    let nonce = leptos::nonce::use_nonce().map(|nonce| format!(" 'nonce-{nonce}'")).unwrap_or_default();
+    let policy = format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    match http::HeaderValue::from_str(&policy) {
+        Ok(value) => response.insert_header(http::header::CONTENT_SECURITY_POLICY, value),
+        Err(error) => tracing::error!(%error, "content security policy is not a valid header"),
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    // Effects run only in the browser: this marks the page as hydrated, so tests (and styles)
+    // can tell a live page from the server-rendered HTML.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/waypoint.css"/>
+        <Router>
+            <ui::SiteHeader/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=home::NotFoundPage>
+                    // Async: the page waits for its figures, so they are in the HTML without JavaScript.
+                    <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/assessments") view=assessments::AssessmentsPage/>
+                    <Route path=path!("/careers") view=careers::CareersPage/>
+                    <Route path=path!("/mentors") view=booking::MentorsPage/>
+                    <Route path=path!("/roadmap") view=roadmaps::RoadmapPage/>
+                    <Route path=path!("/resources") view=resources::ResourcesPage/>
+                    <Route path=path!("/sign-in") view=accounts::SignInPage/>
+                </Routes>
+            </main>
+            <ui::SiteFooter/>
+        </Router>
+    }
+}
+
+/// The browser entry point, called by the `frontend` crate.
+#[cfg(feature = "hydrate")]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# make bench: load Waypoint's home page and /healthz with oha (10 s, 64 connections each) beside
+# a bare axum handler serving the same bytes from memory, all in this one run, so the ratios
+# show what rendering, the database and the middleware cost. Then the release WASM size.
+# Figures are medians-of-one-run from a shared 2-core machine: compare the ratios, not absolutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=${BENCH_DURATION:-10s}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+APP_ADDR=127.0.0.1:3200
+BARE_ADDR=127.0.0.1:3201
+WORK=.data/bench
+mkdir -p "$WORK"
+
+cleanup() {
+  [ -n "${BARE_PID:-}" ] && kill "$BARE_PID" 2>/dev/null || true
+  [ -n "${APP_PID:-}" ] && kill -INT "$APP_PID" 2>/dev/null && wait "$APP_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=waypoint LEPTOS_SITE_PKG_DIR=pkg \
+  LEPTOS_SITE_ADDR=$APP_ADDR WAYPOINT_DATA_DIR=$WORK RUST_LOG=warn \
+  ./target/release/server >"$WORK/server.log" 2>&1 &
+APP_PID=$!
+for _ in $(seq 1 300); do
+  curl -fsS "http://$APP_ADDR/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "http://$APP_ADDR/healthz" >/dev/null || { echo "server did not start; see $WORK/server.log"; exit 1; }
+
+# The same bytes the app serves (home page as rendered now; the health JSON).
+curl -fsS "http://$APP_ADDR/" -o "$WORK/home.html"
+curl -fsS "http://$APP_ADDR/healthz" -o "$WORK/healthz.json"
+
+summarise() { # name url
+  oha -z "$DURATION" -c "$CONNECTIONS" --no-tui --output-format json "$2" >"$WORK/$1.json"
+  python3 - "$1" "$WORK/$1.json" <<'PY'
+import json, sys
+name, path = sys.argv[1], sys.argv[2]
+data = json.load(open(path))
+summary, pct = data["summary"], data["latencyPercentiles"]
+codes = data.get("statusCodeDistribution", {})
+ok = sum(v for k, v in codes.items() if k.startswith("2"))
+total = sum(codes.values()) or 1
+print(f"{name:<22} {summary['requestsPerSec']:>10.0f} req/s   p50 {pct['p50']*1000:7.2f} ms   p99 {pct['p99']*1000:7.2f} ms   2xx {ok/total:6.1%}")
+json.dump({"rps": summary["requestsPerSec"], "p50": pct["p50"], "p99": pct["p99"]}, open(path + ".summary", "w"))
+PY
+}
+
+ratio() { # a b
+  python3 - "$WORK/$1.json.summary" "$WORK/$2.json.summary" <<'PY'
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+print(f"  ratio: {a['rps']/b['rps']:.2f}x the baseline's throughput, p50 {a['p50']/b['p50']:.1f}x, p99 {a['p99']/b['p99']:.1f}x the baseline's latency")
+PY
+}
+
+echo "oha, $DURATION at $CONNECTIONS connections, loopback; one run, same machine"
+echo
+target/release/bare-axum "$BARE_ADDR" "$WORK/home.html" >/dev/null 2>&1 &
+BARE_PID=$!
+sleep 0.5
+summarise "home (Waypoint)" "http://$APP_ADDR/"
+summarise "home (bare axum)" "http://$BARE_ADDR/"
+ratio "home (Waypoint)" "home (bare axum)"
+kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
+
+target/release/bare-axum "$BARE_ADDR" "$WORK/healthz.json" "application/json" >/dev/null 2>&1 &
+BARE_PID=$!
+sleep 0.5
+summarise "healthz (Waypoint)" "http://$APP_ADDR/healthz"
+summarise "healthz (bare axum)" "http://$BARE_ADDR/healthz"
+ratio "healthz (Waypoint)" "healthz (bare axum)"
+
+echo
+wasm=$(ls target/site/pkg/*.wasm | head -1)
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+awk -v name="$(basename "$wasm")" -v raw="$raw" -v gz="$gz" \
+  'BEGIN { printf "release WASM %s: %d bytes raw (%.0f KiB), %d bytes gzipped (%.0f KiB)\n", name, raw, raw/1024, gz, gz/1024 }'

@@ -1,0 +1,148 @@
+//! Connecting to PostgreSQL: the embedded cluster or `DATABASE_URL`, migrations as the owner,
+//! and the request pool as `waypoint_app`, which row-level security binds.
+
+use crate::config::Config;
+use crate::embedded::{EmbeddedError, EmbeddedOptions, EmbeddedPostgres, SUPERUSER};
+use secrecy::ExposeSecret;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Executor, PgPool};
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+/// The role every request runs as (created by the first migration).
+pub const APP_ROLE: &str = "waypoint_app";
+/// The database the embedded cluster keeps Waypoint in.
+pub const EMBEDDED_DATABASE: &str = "waypoint";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatabaseError {
+    #[error(transparent)]
+    Embedded(#[from] EmbeddedError),
+    #[error("{name} is not a valid PostgreSQL URL: {reason}")]
+    BadUrl { name: &'static str, reason: String },
+    #[error("could not connect to PostgreSQL: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("migrations failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+}
+
+/// How requests reach the database as the application role.
+#[derive(Debug, Clone)]
+pub enum AppConnection {
+    /// Log in as `waypoint_app` directly (the embedded cluster, or `APP_DATABASE_URL`).
+    Direct(PgConnectOptions),
+    /// Log in as the owner and `SET ROLE waypoint_app` on every new connection: for a
+    /// `DATABASE_URL` without `APP_DATABASE_URL`. The policies still bind, as they check the
+    /// current role.
+    SetRole(PgConnectOptions),
+}
+
+/// Where the data lives. Keeps the embedded cluster running while it exists.
+#[derive(Debug)]
+pub struct Database {
+    pub owner: PgConnectOptions,
+    pub app: AppConnection,
+    embedded: Option<EmbeddedPostgres>,
+}
+
+fn parse_url(name: &'static str, url: &str) -> Result<PgConnectOptions, DatabaseError> {
+    url.parse::<PgConnectOptions>().map_err(|error| DatabaseError::BadUrl { name, reason: error.to_string() })
+}
+
+impl Database {
+    /// Starts the embedded cluster when no `DATABASE_URL` is set, creates Waypoint's database
+    /// in it if needed, and applies the migrations.
+    pub async fn open(config: &Config) -> Result<Self, DatabaseError> {
+        let database = match &config.database_url {
+            Some(url) => {
+                let owner = parse_url("DATABASE_URL", url.expose_secret())?;
+                let app = match &config.app_database_url {
+                    Some(app_url) => AppConnection::Direct(parse_url("APP_DATABASE_URL", app_url.expose_secret())?),
+                    None => AppConnection::SetRole(owner.clone()),
+                };
+                Database { owner, app, embedded: None }
+            }
+            None => {
+                let cluster = EmbeddedPostgres::start(&EmbeddedOptions::new(config.data_dir.join("postgres"))).await?;
+                tracing::info!(dir = %cluster.dir().display(), "embedded PostgreSQL started");
+                create_database_if_missing(&cluster.connect_options(SUPERUSER, "postgres"), EMBEDDED_DATABASE).await?;
+                Database {
+                    owner: cluster.connect_options(SUPERUSER, EMBEDDED_DATABASE),
+                    app: AppConnection::Direct(cluster.connect_options(APP_ROLE, EMBEDDED_DATABASE)),
+                    embedded: Some(cluster),
+                }
+            }
+        };
+        database.migrate().await?;
+        Ok(database)
+    }
+
+    pub async fn owner_pool(&self) -> Result<PgPool, DatabaseError> {
+        PgPoolOptions::new()
+            .max_connections(2)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(self.owner.clone())
+            .await
+            .map_err(DatabaseError::Connect)
+    }
+
+    pub async fn migrate(&self) -> Result<(), DatabaseError> {
+        let owner = self.owner_pool().await?;
+        MIGRATOR.run(&owner).await?;
+        owner.close().await;
+        Ok(())
+    }
+
+    /// The pool requests use.
+    pub async fn app_pool(&self, max_connections: u32) -> Result<PgPool, DatabaseError> {
+        app_pool(&self.app, max_connections).await
+    }
+
+    /// Closes nothing itself (close pools first), then stops the embedded cluster if there is one.
+    pub fn shutdown(self) {
+        if let Some(cluster) = self.embedded {
+            cluster.stop();
+        }
+    }
+}
+
+pub async fn app_pool(connection: &AppConnection, max_connections: u32) -> Result<PgPool, DatabaseError> {
+    let options = PgPoolOptions::new()
+        .max_connections(max_connections)
+        .min_connections(0)
+        .acquire_timeout(Duration::from_secs(5))
+        .idle_timeout(Duration::from_secs(300));
+    let pool = match connection {
+        AppConnection::Direct(connect) => options.connect_with(connect.clone()).await,
+        AppConnection::SetRole(connect) => {
+            options
+                .after_connect(|connection, _| {
+                    Box::pin(async move {
+                        connection.execute("set role waypoint_app").await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(connect.clone())
+                .await
+        }
+    };
+    pool.map_err(DatabaseError::Connect)
+}
+
+pub async fn create_database_if_missing(maintenance: &PgConnectOptions, name: &str) -> Result<(), DatabaseError> {
+    use sqlx::Connection;
+    let mut connection = sqlx::PgConnection::connect_with(maintenance).await.map_err(DatabaseError::Connect)?;
+    let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+        .bind(name)
+        .fetch_one(&mut connection)
+        .await?;
+    if !exists {
+        connection.execute(format!("create database \"{}\"", name.replace('"', "\"\"")).as_str()).await?;
+        tracing::info!(database = name, "created database");
+    }
+    connection.close().await?;
+    Ok(())
+}

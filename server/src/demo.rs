@@ -1,0 +1,250 @@
+//! Demo data: one career centre with its admin, mentors and students, plus a platform admin,
+//! so a new installation shows a living product. Idempotent: it loads once, keyed on the demo
+//! organization's slug, inside one transaction. The passwords are listed in README.md.
+
+use app::accounts::{password, EmailAddress, PersonName, Role, Username};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub const DEMO_ORG_SLUG: &str = "riverside";
+pub const ADMIN_PASSWORD: &str = "waypoint-admin-demo";
+pub const ORG_ADMIN_PASSWORD: &str = "waypoint-orgadmin-demo";
+pub const MENTOR_PASSWORD: &str = "waypoint-mentor-demo";
+pub const STUDENT_PASSWORD: &str = "waypoint-student-demo";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemoOutcome {
+    Loaded,
+    AlreadyPresent,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("demo data: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("demo data is invalid: {0}")]
+    Invalid(String),
+    #[error("hashing a demo password failed: {0}")]
+    Hash(String),
+}
+
+struct Person {
+    email: &'static str,
+    username: &'static str,
+    first: &'static str,
+    last: &'static str,
+    role: Role,
+}
+
+struct MentorListing {
+    username: &'static str,
+    bio: &'static str,
+    expertise: &'static [&'static str],
+    years: i32,
+    hourly_rate_minor: i64,
+    time_zone: &'static str,
+}
+
+struct StudentProfile {
+    username: &'static str,
+    headline: &'static str,
+    education: &'static str,
+    status: &'static str,
+    location: &'static str,
+    time_zone: &'static str,
+    interests: &'static [&'static str],
+    target_roles: &'static [&'static str],
+}
+
+const ADMIN: Person =
+    Person { email: "admin@waypoint.test", username: "admin", first: "Alex", last: "Morgan", role: Role::Admin };
+
+const RIVERSIDE_PEOPLE: [Person; 7] = [
+    Person { email: "orgadmin@riverside.test", username: "riverside-admin", first: "Grace", last: "Bennett", role: Role::OrgAdmin },
+    Person { email: "amara.okafor@riverside.test", username: "amara", first: "Amara", last: "Okafor", role: Role::Mentor },
+    Person { email: "diego.ramirez@riverside.test", username: "diego", first: "Diego", last: "Ramírez", role: Role::Mentor },
+    Person { email: "mei.chen@riverside.test", username: "mei", first: "Mei", last: "Chen", role: Role::Mentor },
+    Person { email: "sam.taylor@riverside.test", username: "sam", first: "Sam", last: "Taylor", role: Role::Student },
+    Person { email: "priya.patel@riverside.test", username: "priya", first: "Priya", last: "Patel", role: Role::Student },
+    Person { email: "noah.williams@riverside.test", username: "noah", first: "Noah", last: "Williams", role: Role::Student },
+];
+
+const MENTORS: [MentorListing; 3] = [
+    MentorListing {
+        username: "amara",
+        bio: "Registered nurse for twelve years, now leading a paediatric ward. I help students weigh nursing, midwifery and allied health careers, and prepare for clinical placements.",
+        expertise: &["nursing", "healthcare", "patient care", "clinical placements"],
+        years: 12,
+        hourly_rate_minor: 4000,
+        time_zone: "Europe/London",
+    },
+    MentorListing {
+        username: "diego",
+        bio: "Software engineer building web services. I review portfolios, explain what day-to-day engineering looks like, and help plan a route in through degrees, bootcamps or self-teaching.",
+        expertise: &["software engineering", "web development", "portfolio review", "technical interviews"],
+        years: 8,
+        hourly_rate_minor: 5500,
+        time_zone: "America/Mexico_City",
+    },
+    MentorListing {
+        username: "mei",
+        bio: "Electrician turned site manager. I talk apprentices and school leavers through the trades, licensing, and starting a business of their own.",
+        expertise: &["electrical trades", "apprenticeships", "construction management", "small business"],
+        years: 15,
+        hourly_rate_minor: 3500,
+        time_zone: "Australia/Sydney",
+    },
+];
+
+const STUDENTS: [StudentProfile; 3] = [
+    StudentProfile {
+        username: "sam",
+        headline: "Final-year student curious about healthcare",
+        education: "secondary",
+        status: "student",
+        location: "Leeds, UK",
+        time_zone: "Europe/London",
+        interests: &["biology", "helping people", "sport"],
+        target_roles: &["Registered Nurse", "Physical Therapist"],
+    },
+    StudentProfile {
+        username: "priya",
+        headline: "Computer science graduate looking for a first role",
+        education: "bachelor",
+        status: "graduate",
+        location: "Toronto, Canada",
+        time_zone: "America/Toronto",
+        interests: &["programming", "design", "data"],
+        target_roles: &["Software Developer", "Data Scientist"],
+    },
+    StudentProfile {
+        username: "noah",
+        headline: "Retail manager moving into the trades",
+        education: "some_college",
+        status: "career_changer",
+        location: "Brisbane, Australia",
+        time_zone: "Australia/Brisbane",
+        interests: &["building things", "electronics", "working outdoors"],
+        target_roles: &["Electrician"],
+    },
+];
+
+fn demo_password(role: Role) -> &'static str {
+    match role {
+        Role::Admin => ADMIN_PASSWORD,
+        Role::OrgAdmin => ORG_ADMIN_PASSWORD,
+        Role::Mentor => MENTOR_PASSWORD,
+        Role::Student => STUDENT_PASSWORD,
+    }
+}
+
+/// Loads the demo data unless it is already there. Runs as the owner (it spans tenants).
+#[tracing::instrument(skip(owner))]
+pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
+    let mut tx = owner.begin().await?;
+    // Two servers starting at once on one database must not both load.
+    sqlx::query("select pg_advisory_xact_lock(hashtext('waypoint-demo-data'))").execute(&mut *tx).await?;
+    let present: bool =
+        sqlx::query_scalar("select exists (select 1 from organizations where slug = $1 and deleted_at is null)")
+            .bind(DEMO_ORG_SLUG)
+            .fetch_one(&mut *tx)
+            .await?;
+    if present {
+        return Ok(DemoOutcome::AlreadyPresent);
+    }
+
+    let community: Uuid = sqlx::query_scalar("select id from organizations where kind = 'public' and deleted_at is null")
+        .fetch_one(&mut *tx)
+        .await?;
+    let riverside: Uuid = sqlx::query_scalar(
+        "insert into organizations (name, slug, kind, invite_code, settings)
+         values ('Riverside Career Centre', $1, 'career_centre', 'RIVERSIDE-2026', $2) returning id",
+    )
+    .bind(DEMO_ORG_SLUG)
+    .bind(serde_json::json!({ "default_time_zone": "Europe/London", "demo": true }))
+    .fetch_one(&mut *tx)
+    .await?;
+
+    let mut hashes = std::collections::HashMap::new();
+    for role in [Role::Admin, Role::OrgAdmin, Role::Mentor, Role::Student] {
+        let hash = password::hash_blocking(demo_password(role).to_string())
+            .await
+            .map_err(|error| DemoError::Hash(error.to_string()))?;
+        hashes.insert(role, hash);
+    }
+
+    let mut user_ids = std::collections::HashMap::new();
+    for (person, org) in std::iter::once((&ADMIN, community)).chain(RIVERSIDE_PEOPLE.iter().map(|p| (p, riverside))) {
+        // The same domain types as sign-up: demo data obeys the rules real data does.
+        let invalid = |error: app::accounts::ValidationError| DemoError::Invalid(format!("{}: {error}", person.username));
+        let email = EmailAddress::parse(person.email).map_err(invalid)?;
+        let username = Username::parse(person.username).map_err(invalid)?;
+        let first = PersonName::parse(person.first).map_err(invalid)?;
+        let last = PersonName::parse(person.last).map_err(invalid)?;
+        let id: Uuid = sqlx::query_scalar(
+            "insert into users (organization_id, email, username, password_hash, first_name, last_name, role, email_verified_at)
+             values ($1, $2, $3, $4, $5, $6, $7, now()) returning id",
+        )
+        .bind(org)
+        .bind(email.as_str())
+        .bind(username.as_str())
+        .bind(&hashes[&person.role])
+        .bind(first.as_str())
+        .bind(last.as_str())
+        .bind(person.role)
+        .fetch_one(&mut *tx)
+        .await?;
+        user_ids.insert(person.username, (id, org));
+    }
+
+    for mentor in &MENTORS {
+        let (user_id, org) = user_ids[mentor.username];
+        sqlx::query(
+            "insert into mentors (user_id, organization_id, bio, expertise_areas, years_experience,
+                                  hourly_rate_minor, currency, time_zone)
+             values ($1, $2, $3, $4, $5, $6, 'USD', $7)",
+        )
+        .bind(user_id)
+        .bind(org)
+        .bind(mentor.bio)
+        .bind(mentor.expertise)
+        .bind(mentor.years)
+        .bind(mentor.hourly_rate_minor)
+        .bind(mentor.time_zone)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("insert into user_profiles (user_id, organization_id, headline, bio, time_zone, current_status)
+                     values ($1, $2, $3, $4, $5, 'employed')")
+            .bind(user_id)
+            .bind(org)
+            .bind(format!("Mentor · {}", mentor.expertise[0]))
+            .bind(mentor.bio)
+            .bind(mentor.time_zone)
+            .execute(&mut *tx)
+            .await?;
+    }
+
+    for student in &STUDENTS {
+        let (user_id, org) = user_ids[student.username];
+        sqlx::query(
+            "insert into user_profiles (user_id, organization_id, headline, education_level, current_status,
+                                        location, time_zone, interests, target_roles)
+             values ($1, $2, $3, $4::education_level, $5::career_status, $6, $7, $8, $9)",
+        )
+        .bind(user_id)
+        .bind(org)
+        .bind(student.headline)
+        .bind(student.education)
+        .bind(student.status)
+        .bind(student.location)
+        .bind(student.time_zone)
+        .bind(student.interests)
+        .bind(student.target_roles)
+        .execute(&mut *tx)
+        .await?;
+    }
+
+    tx.commit().await?;
+    tracing::info!("demo data loaded");
+    Ok(DemoOutcome::Loaded)
+}

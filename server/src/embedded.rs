@@ -1,0 +1,351 @@
+//! A private PostgreSQL cluster for local runs and tests, started from the machine's own
+//! binaries (`pg_config --bindir`). It listens only on a Unix socket inside its folder, runs as an
+//! unprivileged user when we are root (PostgreSQL refuses to run as root), and stops when the
+//! handle is stopped or dropped, or when this process dies (the child gets SIGINT, a fast
+//! shutdown, through PR_SET_PDEATHSIG).
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+use std::ffi::CString;
+use std::io;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{mpsc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The superuser initdb creates; it owns the databases and runs migrations.
+pub const SUPERUSER: &str = "postgres";
+const PORT: u16 = 5432;
+/// Unix socket paths are limited to 107 bytes on Linux.
+const MAX_SOCKET_DIR_LEN: usize = 90;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmbeddedError {
+    #[error("PostgreSQL's server programs were not found ({0}). Run `make setup`, which installs the postgresql package.")]
+    BinariesMissing(String),
+    #[error("running as root needs the unprivileged `postgres` system user, which the postgresql package creates. Run `make setup`.")]
+    NoUnprivilegedUser,
+    #[error("initdb failed for {dir}: {output}")]
+    InitDb { dir: PathBuf, output: String },
+    #[error("the PostgreSQL cluster in {dir} is already in use by another process (postmaster pid {pid}). Stop that Waypoint process, or set WAYPOINT_DATA_DIR to another folder.")]
+    InUse { dir: PathBuf, pid: String },
+    #[error("PostgreSQL in {dir} did not start: {log_tail}")]
+    StartFailed { dir: PathBuf, log_tail: String },
+    #[error("I/O error on {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+fn io_error(path: &Path) -> impl FnOnce(io::Error) -> EmbeddedError + '_ {
+    move |source| EmbeddedError::Io { path: path.to_path_buf(), source }
+}
+
+#[derive(Debug, Clone)]
+pub struct EmbeddedOptions {
+    /// Where the cluster lives (created on first start, reused afterwards).
+    pub dir: PathBuf,
+    /// Tests trade crash safety for speed (fsync off); a developer's data keeps it.
+    pub durable: bool,
+    pub max_connections: u32,
+}
+
+impl EmbeddedOptions {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into(), durable: true, max_connections: 100 }
+    }
+}
+
+/// A running cluster. Stop it with [`EmbeddedPostgres::stop`]; dropping it stops it too.
+#[derive(Debug)]
+pub struct EmbeddedPostgres {
+    dir: PathBuf,
+    pid: i32,
+    /// Receives once the server process has exited; taken when stopping.
+    exited: Mutex<Option<mpsc::Receiver<()>>>,
+}
+
+struct RunAs {
+    uid: u32,
+    gid: u32,
+}
+
+fn bindir() -> Result<PathBuf, EmbeddedError> {
+    if let Ok(dir) = std::env::var("WAYPOINT_PG_BINDIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    let output = Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        .map_err(|error| EmbeddedError::BinariesMissing(format!("pg_config: {error}")))?;
+    let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    if !dir.join("postgres").exists() || !dir.join("initdb").exists() {
+        return Err(EmbeddedError::BinariesMissing(format!("no postgres or initdb in {}", dir.display())));
+    }
+    Ok(dir)
+}
+
+/// Root runs the cluster as `postgres`; anyone else runs it as themselves.
+fn run_as() -> Result<Option<RunAs>, EmbeddedError> {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return Ok(None);
+    }
+    let name = CString::new(SUPERUSER).expect("no NUL in a constant");
+    // SAFETY: getpwnam returns null or a pointer to a static record we read immediately.
+    let entry = unsafe { libc::getpwnam(name.as_ptr()) };
+    if entry.is_null() {
+        return Err(EmbeddedError::NoUnprivilegedUser);
+    }
+    // SAFETY: entry was checked non-null above.
+    let (uid, gid) = unsafe { ((*entry).pw_uid, (*entry).pw_gid) };
+    Ok(Some(RunAs { uid, gid }))
+}
+
+/// Whether `user` can reach `dir`: every ancestor must be searchable by it.
+fn reachable_by(dir: &Path, user: &RunAs) -> bool {
+    dir.ancestors().skip(1).all(|ancestor| match std::fs::metadata(ancestor) {
+        Ok(meta) => {
+            let mode = meta.permissions().mode();
+            (meta.uid() == user.uid && mode & 0o100 != 0)
+                || (meta.gid() == user.gid && mode & 0o010 != 0)
+                || mode & 0o001 != 0
+        }
+        Err(_) => true,
+    })
+}
+
+/// The folder the cluster really lives in. Normally `requested` itself; when the unprivileged
+/// user cannot reach it (a checkout under a private home) or the socket path would be too long,
+/// the cluster lives under /var/tmp and `requested` becomes a symlink to it, so it is still
+/// found there and kept between runs.
+fn resolve_dir(requested: &Path, user: Option<&RunAs>) -> Result<PathBuf, EmbeddedError> {
+    if let Some(parent) = requested.parent() {
+        std::fs::create_dir_all(parent).map_err(io_error(parent))?;
+    }
+    let absolute = std::path::absolute(requested).map_err(io_error(requested))?;
+    if let Ok(target) = std::fs::read_link(&absolute) {
+        return Ok(target);
+    }
+    let unreachable = user.is_some_and(|user| !reachable_by(&absolute, user));
+    let too_long = absolute.as_os_str().len() > MAX_SOCKET_DIR_LEN;
+    if !(unreachable || too_long) {
+        return Ok(absolute);
+    }
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    absolute.hash(&mut hasher);
+    let elsewhere = PathBuf::from(format!("/var/tmp/waypoint-pg-{:016x}", hasher.finish()));
+    if !absolute.exists() {
+        std::os::unix::fs::symlink(&elsewhere, &absolute).map_err(io_error(&absolute))?;
+    }
+    tracing::warn!(
+        requested = %absolute.display(), actual = %elsewhere.display(),
+        "the cluster folder is unreachable for the postgres user or too long for a socket path; using /var/tmp"
+    );
+    Ok(elsewhere)
+}
+
+fn prepare_dir(dir: &Path, user: Option<&RunAs>) -> Result<(), EmbeddedError> {
+    std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+    if let Some(user) = user {
+        let path = CString::new(dir.as_os_str().as_encoded_bytes()).map_err(|_| EmbeddedError::Io {
+            path: dir.to_path_buf(),
+            source: io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"),
+        })?;
+        // SAFETY: path is a valid C string; chown reports failure through its return value.
+        if unsafe { libc::chown(path.as_ptr(), user.uid, user.gid) } != 0 {
+            return Err(io_error(dir)(io::Error::last_os_error()));
+        }
+    }
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)).map_err(io_error(dir))
+}
+
+fn command(program: PathBuf, user: Option<&RunAs>) -> Command {
+    let mut command = Command::new(program);
+    if let Some(user) = user {
+        command.uid(user.uid).gid(user.gid);
+    }
+    // PostgreSQL reads these; a developer's own settings must not leak into our cluster.
+    for var in ["PGDATA", "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGOPTIONS"] {
+        command.env_remove(var);
+    }
+    command.env("LC_ALL", "C.UTF-8");
+    command
+}
+
+fn log_tail(dir: &Path) -> String {
+    let log = std::fs::read_to_string(dir.join("postgres.log")).unwrap_or_default();
+    let lines: Vec<&str> = log.lines().rev().take(8).collect();
+    lines.into_iter().rev().collect::<Vec<_>>().join("\n")
+}
+
+impl EmbeddedPostgres {
+    /// Starts the cluster in `options.dir`, creating it first if it does not exist yet, and
+    /// waits until it accepts connections.
+    pub async fn start(options: &EmbeddedOptions) -> Result<Self, EmbeddedError> {
+        let bin = bindir()?;
+        let user = run_as()?;
+        let dir = resolve_dir(&options.dir, user.as_ref())?;
+        prepare_dir(&dir, user.as_ref())?;
+
+        if !dir.join("PG_VERSION").exists() {
+            let output = command(bin.join("initdb"), user.as_ref())
+                .args(["--pgdata"])
+                .arg(&dir)
+                .args(["--username", SUPERUSER, "--auth", "trust", "--encoding", "UTF8"])
+                .args(["--locale", "C.UTF-8", "--no-instructions"])
+                .output()
+                .map_err(io_error(&dir))?;
+            if !output.status.success() {
+                return Err(EmbeddedError::InitDb {
+                    dir,
+                    output: String::from_utf8_lossy(&output.stderr).into_owned(),
+                });
+            }
+        }
+
+        if let Ok(pid_file) = std::fs::read_to_string(dir.join("postmaster.pid")) {
+            let pid = pid_file.lines().next().unwrap_or_default().trim().to_string();
+            if pid.parse::<i32>().is_ok_and(|pid| process_alive(pid)) {
+                return Err(EmbeddedError::InUse { dir, pid });
+            }
+        }
+
+        let log_path = dir.join("postgres.log");
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path).map_err(io_error(&log_path))?;
+        if let Some(user) = &user {
+            let path = CString::new(log_path.as_os_str().as_encoded_bytes()).expect("no NUL in path");
+            // SAFETY: valid C string; failure only means PostgreSQL logs less.
+            unsafe { libc::chown(path.as_ptr(), user.uid, user.gid) };
+        }
+        let mut postgres = command(bin.join("postgres"), user.as_ref());
+        postgres
+            .arg("-D")
+            .arg(&dir)
+            .arg("-k")
+            .arg(&dir)
+            .args(["-c", "listen_addresses=", "-p", &PORT.to_string()])
+            .args(["-c", &format!("max_connections={}", options.max_connections)])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().map_err(io_error(&log_path))?)
+            .stderr(log);
+        if !options.durable {
+            postgres.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        }
+        // SAFETY: only async-signal-safe calls between fork and exec.
+        unsafe {
+            postgres.pre_exec(|| {
+                // Its own session: a Ctrl-C at the terminal reaches us, and we stop it in order.
+                libc::setsid();
+                // If this process dies without stopping it, PostgreSQL shuts down fast.
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT as libc::c_ulong) != 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+
+        // The parent-death signal fires when the spawning *thread* ends, so a dedicated thread
+        // spawns the server and lives exactly as long as it does.
+        let (started_tx, started_rx) = mpsc::channel();
+        let (exited_tx, exited_rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("embedded-postgres".into())
+            .spawn(move || match postgres.spawn() {
+                Ok(mut child) => {
+                    let _ = started_tx.send(Ok(child.id() as i32));
+                    let _ = child.wait();
+                    let _ = exited_tx.send(());
+                }
+                Err(error) => {
+                    let _ = started_tx.send(Err(error));
+                }
+            })
+            .map_err(io_error(&dir))?;
+        let pid = started_rx
+            .recv()
+            .map_err(|_| io_error(&dir)(io::Error::other("postgres supervisor thread ended")))?
+            .map_err(io_error(&dir))?;
+
+        let cluster = Self { dir: dir.clone(), pid, exited: Mutex::new(Some(exited_rx)) };
+        cluster.wait_until_ready(Duration::from_secs(60)).await?;
+        Ok(cluster)
+    }
+
+    async fn wait_until_ready(&self, limit: Duration) -> Result<(), EmbeddedError> {
+        let started = Instant::now();
+        loop {
+            if self.exited_now() {
+                let log_tail = log_tail(&self.dir);
+                if log_tail.contains("lock file") && log_tail.contains("already exists") {
+                    return Err(EmbeddedError::InUse { dir: self.dir.clone(), pid: "unknown".into() });
+                }
+                return Err(EmbeddedError::StartFailed { dir: self.dir.clone(), log_tail });
+            }
+            let options = self.connect_options(SUPERUSER, "postgres").log_statements(tracing::log::LevelFilter::Off);
+            if let Ok(connection) = sqlx::PgConnection::connect_with(&options).await {
+                let _ = connection.close().await;
+                return Ok(());
+            }
+            if started.elapsed() > limit {
+                return Err(EmbeddedError::StartFailed { dir: self.dir.clone(), log_tail: log_tail(&self.dir) });
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Whether the server process has already exited. Once it has, the pid may be reused by
+    /// another process, so the handle forgets it and stopping becomes a no-op.
+    fn exited_now(&self) -> bool {
+        let mut guard = self.exited.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let exited = guard.as_ref().is_some_and(|exited| exited.try_recv().is_ok());
+        if exited {
+            *guard = None;
+        }
+        exited
+    }
+
+    /// Where the cluster lives (after any /var/tmp fallback).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Options for connecting over the cluster's socket; trust authentication, no password.
+    pub fn connect_options(&self, user: &str, database: &str) -> PgConnectOptions {
+        PgConnectOptions::new().socket(&self.dir).port(PORT).username(user).database(database)
+    }
+
+    /// Fast shutdown (SIGINT): open transactions roll back, committed data is kept.
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        let taken = self.exited.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        let Some(exited) = taken else { return };
+        // SAFETY: signalling our own child by pid.
+        unsafe { libc::kill(self.pid, libc::SIGINT) };
+        if exited.recv_timeout(Duration::from_secs(30)).is_err() {
+            tracing::warn!(pid = self.pid, "PostgreSQL did not stop within 30 s; sending SIGQUIT");
+            // SAFETY: as above.
+            unsafe { libc::kill(self.pid, libc::SIGQUIT) };
+            let _ = exited.recv_timeout(Duration::from_secs(10));
+        }
+        tracing::info!(dir = %self.dir.display(), "embedded PostgreSQL stopped");
+    }
+}
+
+impl Drop for EmbeddedPostgres {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Whether a PostgreSQL server with this pid is running (a stale pid file may name a process
+/// that reused the number, so the program name is checked too).
+fn process_alive(pid: i32) -> bool {
+    pid > 0
+        && std::fs::read_to_string(format!("/proc/{pid}/comm"))
+            .is_ok_and(|name| name.trim() == "postgres" || name.trim() == "postmaster")
+}

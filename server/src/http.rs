@@ -1,0 +1,141 @@
+//! The HTTP surface: Leptos routes and server functions, health, sitemap, static files, and the
+//! tower layers every request passes through (tracing, compression, sessions, security headers).
+
+use app::db::AppState;
+use app::ui::SiteUrl;
+use axum::extract::{FromRef, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::PgPool;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+#[derive(Clone, Debug, FromRef)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub pool: PgPool,
+    pub site_url: SiteUrl,
+}
+
+#[derive(Clone, Debug)]
+pub struct HttpOptions {
+    pub site_url: String,
+    /// Secure cookies and HSTS (the site is served over HTTPS).
+    pub behind_https: bool,
+}
+
+pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions) -> Router {
+    let state = ServerState { leptos_options, pool: pool.clone(), site_url: SiteUrl(options.site_url.clone()) };
+    let context = {
+        let pool = pool.clone();
+        let site_url = state.site_url.clone();
+        move || {
+            provide_context(AppState { pool: pool.clone() });
+            provide_context(site_url.clone());
+        }
+    };
+    let routes = generate_route_list(app::App);
+
+    let sessions = SessionManagerLayer::new(PostgresStore::new(pool))
+        .with_name("waypoint_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(options.behind_https)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+
+    let behind_https = options.behind_https;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/robots.txt", get(robots))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
+        .with_state(state)
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            security_headers(request, next, behind_https)
+        }))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Whether the server and its database answer. 503 when the database does not within 2 s.
+async fn healthz(State(pool): State<PgPool>) -> Response {
+    let check = tokio::time::timeout(Duration::from_secs(2), sqlx::query_scalar::<_, i32>("select 1").fetch_one(&pool));
+    match check.await {
+        Ok(Ok(_)) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "database": "ok" }))).into_response(),
+        Ok(Err(error)) => {
+            tracing::error!(%error, "health check: database error");
+            unhealthy()
+        }
+        Err(_) => {
+            tracing::error!("health check: database did not answer within 2 s");
+            unhealthy()
+        }
+    }
+}
+
+fn unhealthy() -> Response {
+    let body = Json(serde_json::json!({ "status": "unavailable", "database": "unreachable" }));
+    (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], body).into_response()
+}
+
+async fn sitemap(State(site_url): State<SiteUrl>) -> Response {
+    let urls: String = app::PUBLIC_PATHS
+        .iter()
+        .map(|path| format!("  <url><loc>{}</loc></url>\n", xml_escape(&site_url.absolute(path))))
+        .collect();
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{urls}</urlset>\n"
+    );
+    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response()
+}
+
+async fn robots(State(site_url): State<SiteUrl>) -> Response {
+    let body = format!("User-agent: *\nDisallow: /api/\nSitemap: {}\n", site_url.absolute("/sitemap.xml"));
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Headers every response carries. HTML pages set their own Content-Security-Policy with the
+/// request's nonce (app::shell); anything else gets a policy with no inline script at all.
+async fn security_headers(request: Request, next: Next, behind_https: bool) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let defaults: [(HeaderName, &str); 6] = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=(), payment=(self)"),
+        (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+    ];
+    for (name, value) in defaults {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
+    if behind_https {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    }
+    response
+}

@@ -1,0 +1,10 @@
+//! The Waypoint server: configuration, the embedded PostgreSQL launcher, database wiring, demo
+//! data and the HTTP surface. `main.rs` is the command line around it; the integration tests in
+//! `tests/it` use the same pieces.
+
+pub mod config;
+pub mod database;
+pub mod demo;
+pub mod embedded;
+pub mod http;
+pub mod telemetry;

@@ -1,0 +1,124 @@
+//! The HTTP surface in-process: health, server-rendered pages, 404s, headers, sitemap.
+
+use crate::support::TestDb;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use server::http::{router, HttpOptions};
+use tower::ServiceExt;
+
+fn leptos_options() -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("waypoint")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 3000)))
+        .build()
+}
+
+/// The href of the page's canonical link (attribute order is the renderer's business).
+fn canonical_href(body: &str) -> Option<String> {
+    body.split("<link").skip(1).map(|tag| tag.split('>').next().unwrap_or_default()).find_map(|tag| {
+        tag.contains(r#"rel="canonical""#)
+            .then(|| tag.split(r#"href=""#).nth(1).and_then(|rest| rest.split('"').next()).map(str::to_string))
+            .flatten()
+    })
+}
+
+fn app(pool: sqlx::PgPool) -> axum::Router {
+    router(leptos_options(), pool, &HttpOptions { site_url: "https://waypoint.example".into(), behind_https: true })
+}
+
+async fn get(app: axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    let response = app.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn healthz_reports_the_database() {
+    let db = TestDb::new().await;
+    let (status, _, body) = get(app(db.app.clone()), "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["database"], "ok");
+
+    db.app.close().await;
+    let (status, _, body) = get(app(db.app.clone()), "/healthz").await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&body).unwrap()["database"], "unreachable");
+}
+
+#[tokio::test]
+async fn the_home_page_is_rendered_on_the_server_with_meta_and_a_nonce_csp() {
+    let db = TestDb::new().await;
+    server::demo::load(&db.owner).await.unwrap();
+    let (status, headers, body) = get(app(db.app.clone()), "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Find work that fits who you are."), "server-rendered heading");
+    assert_eq!(canonical_href(&body).as_deref(), Some("https://waypoint.example/"));
+    // The live figures are in the HTML itself, for visitors and crawlers without JavaScript.
+    assert!(body.contains("Mentors ready to meet you"));
+    assert!(body.contains(r#"<meta name="description""#));
+    assert!(body.contains("<title>Waypoint: career guidance that fits you</title>"));
+
+    let csp = headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()).expect("a nonce in the CSP");
+    assert!(body.contains(&format!(r#"nonce="{nonce}""#)), "the hydration script carries the CSP nonce");
+    assert!(csp.contains("default-src 'self'") && csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"));
+    assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
+    assert_eq!(headers.get(header::X_FRAME_OPTIONS).unwrap(), "DENY");
+    assert!(headers.get(header::STRICT_TRANSPORT_SECURITY).is_some(), "HSTS behind HTTPS");
+}
+
+#[tokio::test]
+async fn unknown_pages_answer_404_with_a_readable_page() {
+    let db = TestDb::new().await;
+    let (status, headers, body) = get(app(db.app.clone()), "/no/such/page").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("We couldn't find that page"));
+    assert!(headers.get(header::CONTENT_SECURITY_POLICY).is_some());
+}
+
+#[tokio::test]
+async fn every_public_page_has_title_description_and_canonical() {
+    let db = TestDb::new().await;
+    for path in app::PUBLIC_PATHS {
+        let (status, _, body) = get(app(db.app.clone()), path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(body.contains("<title>"), "{path} has a title");
+        assert!(body.contains(r#"<meta name="description""#), "{path} has a description");
+        assert_eq!(canonical_href(&body), Some(format!("https://waypoint.example{path}")), "{path} canonical link");
+    }
+}
+
+#[tokio::test]
+async fn sitemap_and_robots_list_the_public_pages() {
+    let db = TestDb::new().await;
+    let (status, headers, body) = get(app(db.app.clone()), "/sitemap.xml").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get(header::CONTENT_TYPE).unwrap().to_str().unwrap().starts_with("application/xml"));
+    for path in app::PUBLIC_PATHS {
+        assert!(body.contains(&format!("<loc>https://waypoint.example{path}</loc>")), "{path} in sitemap");
+    }
+    let (_, _, robots) = get(app(db.app.clone()), "/robots.txt").await;
+    assert!(robots.contains("Sitemap: https://waypoint.example/sitemap.xml"));
+}
+
+#[tokio::test]
+async fn the_platform_stats_server_function_answers_json() {
+    let db = TestDb::new().await;
+    server::demo::load(&db.owner).await.unwrap();
+    let request = Request::post("/api/platform_stats")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::empty())
+        .unwrap();
+    let response = app(db.app.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let stats: app::home::PlatformStats = serde_json::from_slice(&body).unwrap();
+    assert_eq!((stats.mentors, stats.organizations), (3, 1));
+}

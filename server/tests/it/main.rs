@@ -1,0 +1,8 @@
+//! Integration tests against a real PostgreSQL, one database per test (see `support`).
+
+mod demo;
+mod embedded;
+mod fixtures;
+mod http;
+mod schema;
+mod support;
