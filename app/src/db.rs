@@ -36,12 +36,10 @@ pub struct AppState {
 
 /// The pool from context, or a typed error when it is missing (never a panic in a render path).
 pub fn pool() -> Result<PgPool, AppError> {
-    leptos::prelude::use_context::<AppState>()
-        .map(|state| state.pool)
-        .ok_or_else(|| {
-            tracing::error!("AppState missing from the Leptos context");
-            AppError::Internal
-        })
+    leptos::prelude::use_context::<AppState>().map(|state| state.pool).ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
 }
 
 /// Begins a transaction carrying the request context for row-level security.

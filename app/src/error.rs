@@ -60,6 +60,18 @@ impl AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Sets this error's status on the server function's response (a 4xx for what the user can
+    /// fix, never a blanket 500). Server functions end with `.map_err(AppError::respond)`.
+    pub fn respond(self) -> Self {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(self.status());
+        }
+        self
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

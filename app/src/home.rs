@@ -17,13 +17,17 @@ pub struct PlatformStats {
 
 #[server(endpoint = "platform_stats")]
 pub async fn load_platform_stats() -> Result<PlatformStats, AppError> {
-    let pool = crate::db::pool()?;
-    let (organizations, mentors, published_resources, assessments): (i64, i64, i64, i64) = sqlx::query_as(
-        "select organizations, mentors, published_resources, assessments from public_platform_stats()",
-    )
-    .fetch_one(&pool)
-    .await?;
-    Ok(PlatformStats { organizations, mentors, published_resources, assessments })
+    async {
+        let pool = crate::db::pool()?;
+        let (organizations, mentors, published_resources, assessments): (i64, i64, i64, i64) = sqlx::query_as(
+            "select organizations, mentors, published_resources, assessments from public_platform_stats()",
+        )
+        .fetch_one(&pool)
+        .await?;
+        Ok(PlatformStats { organizations, mentors, published_resources, assessments })
+    }
+    .await
+    .map_err(AppError::respond)
 }
 
 /// Where someone is starting from, and the path Waypoint suggests for it.

@@ -20,8 +20,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// Public pages, for the sitemap. Every one carries a title, description and canonical link.
-pub const PUBLIC_PATHS: [&str; 7] =
-    ["/", "/assessments", "/careers", "/mentors", "/roadmap", "/resources", "/sign-in"];
+pub const PUBLIC_PATHS: [&str; 7] = ["/", "/assessments", "/careers", "/mentors", "/roadmap", "/resources", "/sign-in"];
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -60,13 +60,43 @@ const ADMIN: Person =
     Person { email: "admin@waypoint.test", username: "admin", first: "Alex", last: "Morgan", role: Role::Admin };
 
 const RIVERSIDE_PEOPLE: [Person; 7] = [
-    Person { email: "orgadmin@riverside.test", username: "riverside-admin", first: "Grace", last: "Bennett", role: Role::OrgAdmin },
-    Person { email: "amara.okafor@riverside.test", username: "amara", first: "Amara", last: "Okafor", role: Role::Mentor },
-    Person { email: "diego.ramirez@riverside.test", username: "diego", first: "Diego", last: "Ramírez", role: Role::Mentor },
+    Person {
+        email: "orgadmin@riverside.test",
+        username: "riverside-admin",
+        first: "Grace",
+        last: "Bennett",
+        role: Role::OrgAdmin,
+    },
+    Person {
+        email: "amara.okafor@riverside.test",
+        username: "amara",
+        first: "Amara",
+        last: "Okafor",
+        role: Role::Mentor,
+    },
+    Person {
+        email: "diego.ramirez@riverside.test",
+        username: "diego",
+        first: "Diego",
+        last: "Ramírez",
+        role: Role::Mentor,
+    },
     Person { email: "mei.chen@riverside.test", username: "mei", first: "Mei", last: "Chen", role: Role::Mentor },
     Person { email: "sam.taylor@riverside.test", username: "sam", first: "Sam", last: "Taylor", role: Role::Student },
-    Person { email: "priya.patel@riverside.test", username: "priya", first: "Priya", last: "Patel", role: Role::Student },
-    Person { email: "noah.williams@riverside.test", username: "noah", first: "Noah", last: "Williams", role: Role::Student },
+    Person {
+        email: "priya.patel@riverside.test",
+        username: "priya",
+        first: "Priya",
+        last: "Patel",
+        role: Role::Student,
+    },
+    Person {
+        email: "noah.williams@riverside.test",
+        username: "noah",
+        first: "Noah",
+        last: "Williams",
+        role: Role::Student,
+    },
 ];
 
 const MENTORS: [MentorListing; 3] = [
@@ -153,9 +183,10 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
         return Ok(DemoOutcome::AlreadyPresent);
     }
 
-    let community: Uuid = sqlx::query_scalar("select id from organizations where kind = 'public' and deleted_at is null")
-        .fetch_one(&mut *tx)
-        .await?;
+    let community: Uuid =
+        sqlx::query_scalar("select id from organizations where kind = 'public' and deleted_at is null")
+            .fetch_one(&mut *tx)
+            .await?;
     let riverside: Uuid = sqlx::query_scalar(
         "insert into organizations (name, slug, kind, invite_code, settings)
          values ('Riverside Career Centre', $1, 'career_centre', 'RIVERSIDE-2026', $2) returning id",
@@ -176,7 +207,8 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
     let mut user_ids = std::collections::HashMap::new();
     for (person, org) in std::iter::once((&ADMIN, community)).chain(RIVERSIDE_PEOPLE.iter().map(|p| (p, riverside))) {
         // The same domain types as sign-up: demo data obeys the rules real data does.
-        let invalid = |error: app::accounts::ValidationError| DemoError::Invalid(format!("{}: {error}", person.username));
+        let invalid =
+            |error: app::accounts::ValidationError| DemoError::Invalid(format!("{}: {error}", person.username));
         let email = EmailAddress::parse(person.email).map_err(invalid)?;
         let username = Username::parse(person.username).map_err(invalid)?;
         let first = PersonName::parse(person.first).map_err(invalid)?;
@@ -213,15 +245,17 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
         .bind(mentor.time_zone)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("insert into user_profiles (user_id, organization_id, headline, bio, time_zone, current_status)
-                     values ($1, $2, $3, $4, $5, 'employed')")
-            .bind(user_id)
-            .bind(org)
-            .bind(format!("Mentor · {}", mentor.expertise[0]))
-            .bind(mentor.bio)
-            .bind(mentor.time_zone)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "insert into user_profiles (user_id, organization_id, headline, bio, time_zone, current_status)
+                     values ($1, $2, $3, $4, $5, 'employed')",
+        )
+        .bind(user_id)
+        .bind(org)
+        .bind(format!("Mentor · {}", mentor.expertise[0]))
+        .bind(mentor.bio)
+        .bind(mentor.time_zone)
+        .execute(&mut *tx)
+        .await?;
     }
 
     for student in &STUDENTS {

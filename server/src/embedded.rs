@@ -23,7 +23,9 @@ const MAX_SOCKET_DIR_LEN: usize = 90;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EmbeddedError {
-    #[error("PostgreSQL's server programs were not found ({0}). Run `make setup`, which installs the postgresql package.")]
+    #[error(
+        "PostgreSQL's server programs were not found ({0}). Run `make setup`, which installs the postgresql package."
+    )]
     BinariesMissing(String),
     #[error("running as root needs the unprivileged `postgres` system user, which the postgresql package creates. Run `make setup`.")]
     NoUnprivilegedUser,
@@ -207,7 +209,7 @@ impl EmbeddedPostgres {
 
         if let Ok(pid_file) = std::fs::read_to_string(dir.join("postmaster.pid")) {
             let pid = pid_file.lines().next().unwrap_or_default().trim().to_string();
-            if pid.parse::<i32>().is_ok_and(|pid| process_alive(pid)) {
+            if pid.parse::<i32>().is_ok_and(process_alive) {
                 return Err(EmbeddedError::InUse { dir, pid });
             }
         }

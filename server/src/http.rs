@@ -15,10 +15,12 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
+use tracing::Level;
 
 #[derive(Clone, Debug, FromRef)]
 pub struct ServerState {
@@ -69,7 +71,15 @@ pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions
             security_headers(request, next, behind_https)
         }))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        // A span per request, tagged with its x-request-id (taken from a proxy or made here)
+        // and echoed in the response, so a user's report can be matched to the log.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
 }
 
 /// Whether the server and its database answer. 503 when the database does not within 2 s.
@@ -135,7 +145,8 @@ async fn security_headers(request: Request, next: Next, behind_https: bool) -> R
         }
     }
     if behind_https {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+        headers
+            .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     }
     response
 }

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 /// Until this area opens, its page says plainly what it will do.
 pub const AREA: ComingArea = ComingArea {
     title: "Resource library",
-    description: "Search Waypoint's library of articles, videos, courses and templates for exploring and preparing for careers.",
+    description:
+        "Search Waypoint's library of articles, videos, courses and templates for exploring and preparing for careers.",
     path: "/resources",
     heading: "Resource library",
     summary: "Articles, videos, courses and templates, chosen to help you prepare.",

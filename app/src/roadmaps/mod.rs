@@ -6,7 +6,8 @@ use leptos::prelude::*;
 /// Until this area opens, its page says plainly what it will do.
 pub const AREA: ComingArea = ComingArea {
     title: "Your roadmap",
-    description: "Build a personal career roadmap on Waypoint: steps, resources and milestones towards the career you choose.",
+    description:
+        "Build a personal career roadmap on Waypoint: steps, resources and milestones towards the career you choose.",
     path: "/roadmap",
     heading: "Your roadmap",
     summary: "A step-by-step plan towards the career you choose.",

@@ -47,7 +47,11 @@ pub fn PageMeta(
     path: &'static str,
 ) -> impl IntoView {
     let canonical = SiteUrl::current().absolute(path);
-    let full_title = if path == "/" { "Waypoint: career guidance that fits you".to_string() } else { format!("{title} · Waypoint") };
+    let full_title = if path == "/" {
+        "Waypoint: career guidance that fits you".to_string()
+    } else {
+        format!("{title} · Waypoint")
+    };
     view! {
         <Title text=full_title.clone()/>
         <Meta name="description" content=description/>
@@ -149,5 +153,30 @@ pub fn ErrorMessages(errors: ArcRwSignal<Errors>) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </div>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_boundary_shows_the_typed_message_not_the_cause() {
+        let owner = Owner::new();
+        let html = owner.with(|| {
+            view! {
+                <ErrorBoundary fallback=|errors| view! { <ErrorMessages errors/> }>
+                    {Err::<(), AppError>(AppError::Unavailable)}
+                </ErrorBoundary>
+            }
+            .to_html()
+        });
+        assert!(
+            html.contains("We couldn&#39;t load this part of the page.")
+                || html.contains("We couldn't load this part of the page."),
+            "{html}"
+        );
+        assert!(html.contains("Waypoint is briefly unavailable. Please try again in a moment."), "{html}");
+        assert!(html.contains(r#"role="alert""#));
     }
 }

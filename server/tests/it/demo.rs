@@ -24,10 +24,8 @@ async fn demo_data_loads_once_and_is_usable() {
     assert_eq!(demo::load(&db.owner).await.unwrap(), DemoOutcome::AlreadyPresent);
     assert_eq!(counts().await, first, "a second load adds nothing");
 
-    let rows: Vec<(String, String, Role)> = sqlx::query_as("select email::text, password_hash, role from users")
-        .fetch_all(&db.owner)
-        .await
-        .unwrap();
+    let rows: Vec<(String, String, Role)> =
+        sqlx::query_as("select email::text, password_hash, role from users").fetch_all(&db.owner).await.unwrap();
     for (email, hash, role) in rows {
         let expected = match role {
             Role::Admin => demo::ADMIN_PASSWORD,

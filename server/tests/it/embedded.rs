@@ -23,7 +23,8 @@ async fn data_survives_a_restart_and_a_second_instance_is_refused() {
 
     // Only a socket inside the folder: no TCP listener.
     let listen: String = {
-        let mut connection = sqlx::PgConnection::connect_with(&first.connect_options(SUPERUSER, "postgres")).await.unwrap();
+        let mut connection =
+            sqlx::PgConnection::connect_with(&first.connect_options(SUPERUSER, "postgres")).await.unwrap();
         sqlx::query_scalar("show listen_addresses").fetch_one(&mut connection).await.unwrap()
     };
     assert_eq!(listen, "");
@@ -37,7 +38,8 @@ async fn data_survives_a_restart_and_a_second_instance_is_refused() {
 
     first.stop();
     let second = EmbeddedPostgres::start(&options(dir.path())).await.unwrap();
-    let mut connection = sqlx::PgConnection::connect_with(&second.connect_options(SUPERUSER, "postgres")).await.unwrap();
+    let mut connection =
+        sqlx::PgConnection::connect_with(&second.connect_options(SUPERUSER, "postgres")).await.unwrap();
     let note: String = sqlx::query_scalar("select note from kept").fetch_one(&mut connection).await.unwrap();
     assert_eq!(note, "still here");
     connection.close().await.unwrap();

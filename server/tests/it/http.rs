@@ -122,3 +122,26 @@ async fn the_platform_stats_server_function_answers_json() {
     let stats: app::home::PlatformStats = serde_json::from_slice(&body).unwrap();
     assert_eq!((stats.mentors, stats.organizations), (3, 1));
 }
+
+#[tokio::test]
+async fn responses_carry_a_request_id() {
+    let db = TestDb::new().await;
+    let (_, headers, _) = get(app(db.app.clone()), "/healthz").await;
+    let id = headers.get("x-request-id").expect("x-request-id").to_str().unwrap();
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+}
+
+#[tokio::test]
+async fn a_failing_server_function_answers_a_typed_error_with_its_status() {
+    let db = TestDb::new().await;
+    db.app.close().await;
+    let request =
+        Request::post("/api/platform_stats").header(header::ACCEPT, "application/json").body(Body::empty()).unwrap();
+    let response = app(db.app.clone()).oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&body);
+    assert!(!text.to_lowercase().contains("pool"), "no internals leak: {text}");
+    use leptos::prelude::FromServerFnError;
+    assert_eq!(app::error::AppError::de(body), app::error::AppError::Unavailable);
+}

@@ -8,15 +8,39 @@ use app::db::RequestContext;
 use uuid::Uuid;
 
 const TABLES: [&str; 16] = [
-    "organizations", "users", "user_profiles", "mentors", "assessments", "assessment_questions",
-    "assessment_results", "bookings", "payments", "subscriptions", "career_roadmaps", "roadmap_steps",
-    "resources", "user_progress", "notifications", "audit_log",
+    "organizations",
+    "users",
+    "user_profiles",
+    "mentors",
+    "assessments",
+    "assessment_questions",
+    "assessment_results",
+    "bookings",
+    "payments",
+    "subscriptions",
+    "career_roadmaps",
+    "roadmap_steps",
+    "resources",
+    "user_progress",
+    "notifications",
+    "audit_log",
 ];
 
 /// Tables holding a user's or a tenant's private rows, with the column naming the tenant.
 const PRIVATE_TABLES: [&str; 13] = [
-    "users", "user_profiles", "mentors", "assessment_results", "bookings", "payments", "subscriptions",
-    "career_roadmaps", "roadmap_steps", "user_progress", "notifications", "audit_log", "assessments",
+    "users",
+    "user_profiles",
+    "mentors",
+    "assessment_results",
+    "bookings",
+    "payments",
+    "subscriptions",
+    "career_roadmaps",
+    "roadmap_steps",
+    "user_progress",
+    "notifications",
+    "audit_log",
+    "assessments",
 ];
 
 #[tokio::test]
@@ -55,13 +79,23 @@ async fn every_table_has_uuid_key_and_timestamps() {
 async fn updated_at_is_kept_by_a_trigger() {
     let db = TestDb::new().await;
     let acme = tenant(&db.owner, "acme").await;
-    let before: chrono::DateTime<chrono::Utc> =
-        sqlx::query_scalar("select updated_at from users where id = $1").bind(acme.student).fetch_one(&db.owner).await.unwrap();
+    let before: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("select updated_at from users where id = $1")
+        .bind(acme.student)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     // The statement does not mention updated_at; the trigger moves it anyway.
-    sqlx::query("update users set first_name = 'Renamed' where id = $1").bind(acme.student).execute(&db.owner).await.unwrap();
-    let after: chrono::DateTime<chrono::Utc> =
-        sqlx::query_scalar("select updated_at from users where id = $1").bind(acme.student).fetch_one(&db.owner).await.unwrap();
+    sqlx::query("update users set first_name = 'Renamed' where id = $1")
+        .bind(acme.student)
+        .execute(&db.owner)
+        .await
+        .unwrap();
+    let after: chrono::DateTime<chrono::Utc> = sqlx::query_scalar("select updated_at from users where id = $1")
+        .bind(acme.student)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
     assert!(after > before, "updated_at moved from {before} to {after}");
 }
 
@@ -85,7 +119,10 @@ async fn email_and_username_are_unique_whatever_their_case() {
     assert_eq!(sqlstate(insert(globex.org, "ada@EXAMPLE.ORG", "ada2").await), "23505");
     assert_eq!(sqlstate(insert(globex.org, "other@example.org", "ADA").await), "23505");
     // A soft-deleted account frees its email and username.
-    sqlx::query("update users set deleted_at = now() where email = 'ada@example.org'").execute(&db.owner).await.unwrap();
+    sqlx::query("update users set deleted_at = now() where email = 'ada@example.org'")
+        .execute(&db.owner)
+        .await
+        .unwrap();
     insert(globex.org, "ADA@example.org", "Ada").await.unwrap();
 }
 
@@ -111,36 +148,27 @@ async fn malformed_values_are_refused() {
         assert_eq!(sqlstate(result), "23514", "{email} / {username} / {hash}");
     }
     // Statuses are enums: an unknown one is not a value at all.
-    let unknown_status = sqlx::query("update bookings set status = 'maybe' where id = $1").bind(acme.booking).execute(&db.owner).await;
+    let unknown_status =
+        sqlx::query("update bookings set status = 'maybe' where id = $1").bind(acme.booking).execute(&db.owner).await;
     assert_eq!(sqlstate(unknown_status), "22P02");
-    // Money: positive amounts in a known currency shape, refunds never above the amount.
-    let negative = sqlx::query(
-        "insert into payments (user_id, organization_id, booking_id, amount_minor, currency) values ($1, $2, $3, -5, 'USD')",
-    )
-    .bind(acme.student)
-    .bind(acme.org)
-    .bind(acme.booking)
-    .execute(&db.owner)
-    .await;
-    assert_eq!(sqlstate(negative), "23514");
-    let lowercase_currency = sqlx::query(
-        "insert into payments (user_id, organization_id, booking_id, amount_minor, currency) values ($1, $2, $3, 500, 'usd')",
-    )
-    .bind(acme.student)
-    .bind(acme.org)
-    .bind(acme.booking)
-    .execute(&db.owner)
-    .await;
-    assert_eq!(sqlstate(lowercase_currency), "23514");
-    let pays_for_nothing = sqlx::query(
-        "insert into payments (user_id, organization_id, amount_minor, currency) values ($1, $2, 500, 'USD')",
-    )
-    .bind(acme.student)
-    .bind(acme.org)
-    .execute(&db.owner)
-    .await;
-    assert_eq!(sqlstate(pays_for_nothing), "23514");
-    let over_refund = sqlx::query("update payments set refunded_minor = 5000 where booking_id = $1")
+    // Money: positive amounts in a known currency shape, paying for exactly one thing.
+    let pay = |amount: i64, currency: &'static str, booking: Option<Uuid>| {
+        sqlx::query(
+            "insert into payments (user_id, organization_id, booking_id, amount_minor, currency) values ($1, $2, $3, $4, $5)",
+        )
+        .bind(acme.student)
+        .bind(acme.org)
+        .bind(booking)
+        .bind(amount)
+        .bind(currency)
+        .execute(&db.owner)
+    };
+    assert_eq!(sqlstate(pay(-5, "USD", Some(acme.booking)).await), "23514", "negative amount");
+    assert_eq!(sqlstate(pay(500, "usd", Some(acme.booking)).await), "23514", "lowercase currency");
+    assert_eq!(sqlstate(pay(500, "USD", None).await), "23514", "pays for nothing");
+    pay(500, "USD", Some(acme.booking)).await.expect("a well-formed payment is accepted");
+    // Refunds never exceed the amount.
+    let over_refund = sqlx::query("update payments set refunded_minor = amount_minor + 1 where booking_id = $1")
         .bind(acme.booking)
         .execute(&db.owner)
         .await;
@@ -172,11 +200,13 @@ async fn orphans_and_cross_tenant_references_are_refused() {
         .execute(&db.owner)
         .await;
     assert_eq!(sqlstate(orphan_profile), "23503");
-    let orphan_step = sqlx::query("insert into roadmap_steps (roadmap_id, organization_id, position, title) values ($1, $2, 9, 'Lost')")
-        .bind(globex.roadmap)
-        .bind(acme.org)
-        .execute(&db.owner)
-        .await;
+    let orphan_step = sqlx::query(
+        "insert into roadmap_steps (roadmap_id, organization_id, position, title) values ($1, $2, 9, 'Lost')",
+    )
+    .bind(globex.roadmap)
+    .bind(acme.org)
+    .execute(&db.owner)
+    .await;
     assert_eq!(sqlstate(orphan_step), "23503", "a step cannot join another tenant's roadmap");
     // A user with history cannot be hard-deleted out from under it.
     let delete_user = sqlx::query("delete from users where id = $1").bind(acme.student).execute(&db.owner).await;
@@ -286,12 +316,11 @@ async fn row_level_security_is_enabled_and_forced_and_the_app_role_is_bound_by_i
             .unwrap();
         assert!(policies > 0, "{table} has no policies");
     }
-    let (current, superuser, bypass): (String, bool, bool) = sqlx::query_as(
-        "select current_user::text, rolsuper, rolbypassrls from pg_roles where rolname = current_user",
-    )
-    .fetch_one(&db.app)
-    .await
-    .unwrap();
+    let (current, superuser, bypass): (String, bool, bool) =
+        sqlx::query_as("select current_user::text, rolsuper, rolbypassrls from pg_roles where rolname = current_user")
+            .fetch_one(&db.app)
+            .await
+            .unwrap();
     assert_eq!(current, "waypoint_app");
     assert!(!superuser && !bypass);
     let owns_anything: i64 = sqlx::query_scalar(
@@ -338,7 +367,11 @@ async fn no_one_reads_another_tenants_rows() {
         }
         let orgs: i64 = {
             let mut tx = as_ctx(&db.app, ctx).await;
-            sqlx::query_scalar("select count(*) from organizations where id = $1").bind(acme.org).fetch_one(&mut *tx).await.unwrap()
+            sqlx::query_scalar("select count(*) from organizations where id = $1")
+                .bind(acme.org)
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap()
         };
         assert_eq!(orgs, 0, "{who} of globex read acme's organization");
     }
@@ -383,7 +416,11 @@ async fn no_one_writes_into_another_tenant() {
         .await
         .unwrap();
     assert_eq!(changed.rows_affected(), 0);
-    let deleted = sqlx::query("delete from notifications where organization_id = $1").bind(acme.org).execute(&mut *tx).await.unwrap();
+    let deleted = sqlx::query("delete from notifications where organization_id = $1")
+        .bind(acme.org)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(deleted.rows_affected(), 0);
     tx.commit().await.unwrap();
 
@@ -410,7 +447,8 @@ async fn only_administrators_change_roles() {
     let db = TestDb::new().await;
     let acme = tenant(&db.owner, "acme").await;
     let mut tx = as_ctx(&db.app, acme.student_ctx()).await;
-    let promoted = sqlx::query("update users set role = 'org_admin' where id = $1").bind(acme.student).execute(&mut *tx).await;
+    let promoted =
+        sqlx::query("update users set role = 'org_admin' where id = $1").bind(acme.student).execute(&mut *tx).await;
     assert_eq!(sqlstate(promoted), "42501", "a student cannot promote themselves");
     drop(tx);
 
@@ -460,20 +498,33 @@ async fn changes_are_audited_and_the_audit_log_cannot_be_changed() {
         .execute(&mut *tx)
         .await
         .unwrap();
-    sqlx::query("update bookings set status = 'confirmed' where id = $1").bind(acme.booking).execute(&mut *tx).await.unwrap();
-    // A change to a column the trail does not follow (a name) writes nothing.
-    sqlx::query("update users set first_name = 'Samuel' where id = $1").bind(acme.other_student).execute(&mut *tx).await.unwrap();
-    tx.commit().await.unwrap();
-
-    let (actor, actor_role, old, new, changed): (Option<Uuid>, String, serde_json::Value, serde_json::Value, Vec<String>) =
-        sqlx::query_as(
-            "select actor_user_id, actor_role, old_data, new_data, changed_fields from audit_log
-             where table_name = 'users' and row_id = $1 and action = 'update'",
-        )
-        .bind(acme.student)
-        .fetch_one(&db.owner)
+    sqlx::query("update bookings set status = 'confirmed' where id = $1")
+        .bind(acme.booking)
+        .execute(&mut *tx)
         .await
         .unwrap();
+    // A change to a column the trail does not follow (a name) writes nothing.
+    sqlx::query("update users set first_name = 'Samuel' where id = $1")
+        .bind(acme.other_student)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let (actor, actor_role, old, new, changed): (
+        Option<Uuid>,
+        String,
+        serde_json::Value,
+        serde_json::Value,
+        Vec<String>,
+    ) = sqlx::query_as(
+        "select actor_user_id, actor_role, old_data, new_data, changed_fields from audit_log
+             where table_name = 'users' and row_id = $1 and action = 'update'",
+    )
+    .bind(acme.student)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
     assert_eq!(actor, Some(acme.org_admin));
     assert_eq!(actor_role, "org_admin");
     assert_eq!(old["role"], "student");
@@ -489,11 +540,12 @@ async fn changes_are_audited_and_the_audit_log_cannot_be_changed() {
     .await
     .unwrap();
     assert_eq!(booking_changes, 1);
-    let name_changes: i64 = sqlx::query_scalar("select count(*) from audit_log where row_id = $1 and action = 'update'")
-        .bind(acme.other_student)
-        .fetch_one(&db.owner)
-        .await
-        .unwrap();
+    let name_changes: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where row_id = $1 and action = 'update'")
+            .bind(acme.other_student)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
     assert_eq!(name_changes, 0);
 
     // The application role, even as platform admin, can neither change nor remove the trail.
@@ -533,19 +585,23 @@ async fn full_text_search_finds_resources_mentors_and_people() {
     .await
     .unwrap();
     assert_eq!(found, vec!["interview-basics".to_string()]);
-    let mentors: i64 = sqlx::query_scalar("select count(*) from mentors where search @@ websearch_to_tsquery('english', 'nurse')")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+    let mentors: i64 =
+        sqlx::query_scalar("select count(*) from mentors where search @@ websearch_to_tsquery('english', 'nurse')")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
     assert_eq!(mentors, 1, "expertise 'nursing' and bio 'Nurse' match 'nurse'");
-    let people: i64 = sqlx::query_scalar("select count(*) from users where search @@ plainto_tsquery('simple', 'tester')")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+    let people: i64 =
+        sqlx::query_scalar("select count(*) from users where search @@ plainto_tsquery('simple', 'tester')")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
     assert_eq!(people, 4, "the student sees the four people of their own organization");
     drop(tx);
 
-    for (table, index) in [("resources", "resources_search_idx"), ("mentors", "mentors_search_idx"), ("users", "users_search_idx")] {
+    for (table, index) in
+        [("resources", "resources_search_idx"), ("mentors", "mentors_search_idx"), ("users", "users_search_idx")]
+    {
         let method: String = sqlx::query_scalar(
             "select am.amname::text from pg_class i join pg_am am on am.oid = i.relam join pg_index x on x.indexrelid = i.oid
              where i.relname = $1 and x.indrelid = $2::regclass",
@@ -563,10 +619,20 @@ async fn full_text_search_finds_resources_mentors_and_people() {
 async fn the_seeds_performance_indexes_exist() {
     let db = TestDb::new().await;
     let expected = [
-        ("users", "email"), ("users", "username"), ("users", "role"), ("users", "created_at"),
-        ("bookings", "mentor_id"), ("bookings", "student_id"), ("bookings", "status"), ("bookings", "scheduled_at"),
-        ("payments", "user_id"), ("payments", "status"), ("payments", "created_at"),
-        ("assessment_results", "user_id"), ("assessment_results", "assessment_id"), ("assessment_results", "created_at"),
+        ("users", "email"),
+        ("users", "username"),
+        ("users", "role"),
+        ("users", "created_at"),
+        ("bookings", "mentor_id"),
+        ("bookings", "student_id"),
+        ("bookings", "status"),
+        ("bookings", "scheduled_at"),
+        ("payments", "user_id"),
+        ("payments", "status"),
+        ("payments", "created_at"),
+        ("assessment_results", "user_id"),
+        ("assessment_results", "assessment_id"),
+        ("assessment_results", "created_at"),
     ];
     for (table, column) in expected {
         let leading: i64 = sqlx::query_scalar(
@@ -592,6 +658,7 @@ async fn anonymous_visitors_see_public_figures_but_no_rows() {
     assert_eq!((organizations, mentors), (2, 2));
     let users: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&db.app).await.unwrap();
     assert_eq!(users, 0);
-    let public_orgs: Vec<String> = sqlx::query_scalar("select slug::text from organizations").fetch_all(&db.app).await.unwrap();
+    let public_orgs: Vec<String> =
+        sqlx::query_scalar("select slug::text from organizations").fetch_all(&db.app).await.unwrap();
     assert_eq!(public_orgs, vec!["community".to_string()], "only the public organization is listed");
 }

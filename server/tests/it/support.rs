@@ -91,7 +91,6 @@ pub struct TestDb {
     /// `waypoint_app`, as the server connects: bound by row-level security.
     pub app: PgPool,
     pub owner_options: PgConnectOptions,
-    pub app_options: PgConnectOptions,
 }
 
 impl TestDb {
@@ -106,8 +105,9 @@ impl TestDb {
         connection.close().await.ok();
         let owner_options = cluster.maintenance.clone().database(&name);
         let app_options = owner_options.clone().username("waypoint_app");
-        let owner = PgPoolOptions::new().max_connections(4).connect_with(owner_options.clone()).await.expect("owner pool");
+        let owner =
+            PgPoolOptions::new().max_connections(4).connect_with(owner_options.clone()).await.expect("owner pool");
         let app = PgPoolOptions::new().max_connections(4).connect_with(app_options.clone()).await.expect("app pool");
-        TestDb { name, owner, app, owner_options, app_options }
+        TestDb { name, owner, app, owner_options }
     }
 }
