@@ -15,8 +15,32 @@ pub struct PlatformStats {
     pub assessments: i64,
 }
 
+/// The public figures, kept for [`StatsCache::TTL`] so a busy home page does not count rows on
+/// every view; figures a few seconds old are as true to a visitor as fresh ones.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug, Default)]
+pub struct StatsCache(std::sync::Arc<std::sync::Mutex<Option<(std::time::Instant, PlatformStats)>>>);
+
+#[cfg(feature = "ssr")]
+impl StatsCache {
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+    fn fresh(&self) -> Option<PlatformStats> {
+        let cached = *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cached.filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, stats)| stats)
+    }
+
+    fn store(&self, stats: PlatformStats) {
+        *self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((std::time::Instant::now(), stats));
+    }
+}
+
 #[server(endpoint = "platform_stats")]
 pub async fn load_platform_stats() -> Result<PlatformStats, AppError> {
+    let cache = use_context::<StatsCache>();
+    if let Some(stats) = cache.as_ref().and_then(StatsCache::fresh) {
+        return Ok(stats);
+    }
     async {
         let pool = crate::db::pool()?;
         let (organizations, mentors, published_resources, assessments): (i64, i64, i64, i64) = sqlx::query_as(
@@ -24,7 +48,11 @@ pub async fn load_platform_stats() -> Result<PlatformStats, AppError> {
         )
         .fetch_one(&pool)
         .await?;
-        Ok(PlatformStats { organizations, mentors, published_resources, assessments })
+        let stats = PlatformStats { organizations, mentors, published_resources, assessments };
+        if let Some(cache) = &cache {
+            cache.store(stats);
+        }
+        Ok(stats)
     }
     .await
     .map_err(AppError::respond)
@@ -171,5 +199,21 @@ pub fn NotFoundPage() -> impl IntoView {
             <p class="lead">"The address may be mistyped, or the page may have moved."</p>
             <p><A href="/">"Go to the home page"</A></p>
         </section>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stats_cache_serves_stored_figures_until_they_expire() {
+        let cache = StatsCache::default();
+        assert_eq!(cache.fresh(), None);
+        let stats = PlatformStats { organizations: 2, mentors: 5, published_resources: 0, assessments: 1 };
+        cache.store(stats);
+        assert_eq!(cache.fresh(), Some(stats));
+        *cache.0.lock().unwrap() = Some((std::time::Instant::now() - StatsCache::TTL, stats));
+        assert_eq!(cache.fresh(), None, "expired figures are fetched again");
     }
 }

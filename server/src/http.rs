@@ -41,9 +41,11 @@ pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions
     let context = {
         let pool = pool.clone();
         let site_url = state.site_url.clone();
+        let stats_cache = app::home::StatsCache::default();
         move || {
             provide_context(AppState { pool: pool.clone() });
             provide_context(site_url.clone());
+            provide_context(stats_cache.clone());
         }
     };
     let routes = generate_route_list(app::App);
