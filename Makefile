@@ -59,7 +59,7 @@ build: setup
 	cargo leptos build
 
 run: setup
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=waypoint LEPTOS_SITE_PKG_DIR=pkg \
 	  LEPTOS_SITE_ADDR=$${LEPTOS_SITE_ADDR:-127.0.0.1:3000} ./target/release/server
 
@@ -75,7 +75,7 @@ test-e2e:
 
 bench: setup
 	@command -v oha >/dev/null && oha --version | grep -q "$(OHA_VERSION)" || cargo install oha --version $(OHA_VERSION) --locked
-	cargo leptos build --release
+	cargo leptos build --release --precompress
 	cargo build --release -p benches
 	bash benches/run.sh
 

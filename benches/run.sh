@@ -33,8 +33,8 @@ curl -fsS "http://$APP_ADDR/healthz" >/dev/null || { echo "server did not start;
 curl -fsS "http://$APP_ADDR/" -o "$WORK/home.html"
 curl -fsS "http://$APP_ADDR/healthz" -o "$WORK/healthz.json"
 
-summarise() { # name url
-  oha -z "$DURATION" -c "$CONNECTIONS" --no-tui --output-format json "$2" >"$WORK/$1.json"
+summarise() { # name url [accept-encoding]
+  oha -z "$DURATION" -c "$CONNECTIONS" --no-tui --output-format json -H "Accept-Encoding: ${3:-br, gzip}" "$2" >"$WORK/$1.json"
   python3 - "$1" "$WORK/$1.json" <<'PY'
 import json, sys
 name, path = sys.argv[1], sys.argv[2]
@@ -43,7 +43,7 @@ summary, pct = data["summary"], data["latencyPercentiles"]
 codes = data.get("statusCodeDistribution", {})
 ok = sum(v for k, v in codes.items() if k.startswith("2"))
 total = sum(codes.values()) or 1
-print(f"{name:<22} {summary['requestsPerSec']:>10.0f} req/s   p50 {pct['p50']*1000:7.2f} ms   p99 {pct['p99']*1000:7.2f} ms   2xx {ok/total:6.1%}")
+print(f"{name:<30} {summary['requestsPerSec']:>8.0f} req/s   p50 {pct['p50']*1000:7.2f} ms   p99 {pct['p99']*1000:7.2f} ms   {summary['sizePerRequest']:>6} B/resp   2xx {ok/total:6.1%}")
 json.dump({"rps": summary["requestsPerSec"], "p50": pct["p50"], "p99": pct["p99"]}, open(path + ".summary", "w"))
 PY
 }
@@ -56,14 +56,17 @@ print(f"  ratio: {a['rps']/b['rps']:.2f}x the baseline's throughput, p50 {a['p50
 PY
 }
 
-echo "oha, $DURATION at $CONNECTIONS connections, loopback; one run, same machine"
+echo "oha, $DURATION at $CONNECTIONS connections, loopback, Accept-Encoding: br, gzip unless marked;"
+echo "one run, same machine. Waypoint compresses pages (brotli 1); the baseline sends raw bytes."
 echo
 target/release/bare-axum "$BARE_ADDR" "$WORK/home.html" >/dev/null 2>&1 &
 BARE_PID=$!
 sleep 0.5
 summarise "home (Waypoint)" "http://$APP_ADDR/"
+summarise "home (Waypoint, uncompressed)" "http://$APP_ADDR/" identity
 summarise "home (bare axum)" "http://$BARE_ADDR/"
 ratio "home (Waypoint)" "home (bare axum)"
+ratio "home (Waypoint, uncompressed)" "home (bare axum)"
 kill "$BARE_PID"; wait "$BARE_PID" 2>/dev/null || true
 
 target/release/bare-axum "$BARE_ADDR" "$WORK/healthz.json" "application/json" >/dev/null 2>&1 &
@@ -77,5 +80,6 @@ echo
 wasm=$(ls target/site/pkg/*.wasm | head -1)
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
-awk -v name="$(basename "$wasm")" -v raw="$raw" -v gz="$gz" \
-  'BEGIN { printf "release WASM %s: %d bytes raw (%.0f KiB), %d bytes gzipped (%.0f KiB)\n", name, raw, raw/1024, gz, gz/1024 }'
+served=$(curl -fsS -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download}' "http://$APP_ADDR/pkg/$(basename "$wasm")")
+awk -v name="$(basename "$wasm")" -v raw="$raw" -v gz="$gz" -v br="$served" \
+  'BEGIN { printf "release WASM %s: %d bytes raw (%.0f KiB), %d gzipped -9 (%.0f KiB), %d as served with brotli (%.0f KiB)\n", name, raw, raw/1024, gz, gz/1024, br, br/1024 }'
