@@ -20,7 +20,6 @@ TEST_RUSTFLAGS := --cfg erase_components
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := postgresql postgresql-contrib libpq-dev chromium nodejs npm ca-certificates
 
 .PHONY: help setup run test test-rust test-e2e bench build clean
 
@@ -31,16 +30,20 @@ help:
 	@echo "make setup  install PostgreSQL, Chromium, the wasm target, cargo-leptos and npm packages"
 
 setup:
+	@# Only what is missing: e.g. a NodeSource nodejs already carries npm, and Debian's npm
+	@# package would conflict with it.
 	@missing=""; \
 	pg_ok() { command -v pg_config >/dev/null && [ -x "$$(pg_config --bindir)/postgres" ] && [ -x "$$(pg_config --bindir)/initdb" ]; }; \
-	pg_ok || missing="$$missing postgresql"; \
+	pg_ok || missing="$$missing postgresql libpq-dev"; \
 	[ -f "$$(pg_config --sharedir 2>/dev/null)/extension/pgcrypto.control" ] || missing="$$missing postgresql-contrib"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v node >/dev/null || missing="$$missing nodejs"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
+	command -v curl >/dev/null || missing="$$missing curl"; \
 	if [ -n "$$missing" ]; then \
-	  echo "setup: installing Debian packages ($$missing )"; \
+	  echo "setup: installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq; \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(APT_PACKAGES); \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends ca-certificates $$missing; \
 	fi
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || \
