@@ -4,6 +4,7 @@ use anyhow::Context;
 use server::config::Config;
 use server::database::Database;
 use server::{demo, http, telemetry};
+use tower_sessions::ExpiredDeletion;
 
 const USAGE: &str = "usage: server [serve | migrate | seed-demo | help]
   serve      apply migrations, load the demo data once, and serve the site (default)
@@ -64,6 +65,11 @@ async fn serve() -> anyhow::Result<()> {
         seed(&database).await?;
     }
     let pool = database.app_pool(32).await?;
+    // Expired sessions are swept hourly (the first sweep runs an hour after start).
+    let sweeper = tokio::spawn(
+        tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
+            .continuously_delete_expired(std::time::Duration::from_secs(3600)),
+    );
     let app = http::router(
         config.leptos.clone(),
         pool.clone(),
@@ -74,6 +80,7 @@ async fn serve() -> anyhow::Result<()> {
         .with_context(|| format!("binding {}", config.leptos.site_addr))?;
     tracing::info!("Waypoint is listening on http://{}", config.leptos.site_addr);
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    sweeper.abort();
     pool.close().await;
     database.shutdown();
     served.context("serving HTTP")

@@ -45,3 +45,48 @@ async fn data_survives_a_restart_and_a_second_instance_is_refused() {
     connection.close().await.unwrap();
     second.stop();
 }
+
+/// A folder the unprivileged `postgres` user cannot reach (as under a private home), or one whose
+/// socket path would be too long, still works: the cluster lives under /var/tmp and the requested
+/// folder is a symlink to it, so the next start finds the same data.
+#[tokio::test]
+async fn unreachable_or_deep_folders_fall_back_to_var_tmp() {
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join(".data").join("test");
+    std::fs::create_dir_all(&workspace).unwrap();
+    let base = tempfile::Builder::new().prefix("fallback-").tempdir_in(&workspace).unwrap();
+    let running_as_root = unsafe { libc::geteuid() } == 0;
+
+    let deep =
+        base.path().join("a-folder-name-long-enough-that-the-socket-path-would-not-fit-in-sun-path").join("postgres");
+    let mut cases = vec![("deep", deep)];
+    if running_as_root {
+        let private = base.path().join("private-home");
+        std::fs::create_dir(&private).unwrap();
+        std::fs::set_permissions(&private, std::os::unix::fs::PermissionsExt::from_mode(0o700)).unwrap();
+        cases.push(("private", private.join("postgres")));
+    }
+
+    for (why, requested) in cases {
+        let mut options = EmbeddedOptions::new(&requested);
+        options.durable = false;
+        let cluster = EmbeddedPostgres::start(&options).await.unwrap_or_else(|error| panic!("{why}: {error}"));
+        let actual = cluster.dir().to_path_buf();
+        assert!(actual.starts_with("/var/tmp"), "{why}: lives in {}", actual.display());
+        assert_eq!(std::fs::read_link(&requested).unwrap(), actual, "{why}: the requested folder points there");
+        let mut connection =
+            sqlx::PgConnection::connect_with(&cluster.connect_options(SUPERUSER, "postgres")).await.unwrap();
+        connection.execute("create table kept (n int); insert into kept values (7)").await.unwrap();
+        connection.close().await.unwrap();
+        cluster.stop();
+
+        let again = EmbeddedPostgres::start(&options).await.unwrap();
+        assert_eq!(again.dir(), actual, "{why}: the next start finds the same cluster");
+        let mut connection =
+            sqlx::PgConnection::connect_with(&again.connect_options(SUPERUSER, "postgres")).await.unwrap();
+        let n: i32 = sqlx::query_scalar("select n from kept").fetch_one(&mut connection).await.unwrap();
+        assert_eq!(n, 7);
+        connection.close().await.unwrap();
+        again.stop();
+        std::fs::remove_dir_all(&actual).unwrap();
+    }
+}
