@@ -556,7 +556,35 @@ async fn changes_are_audited_and_the_audit_log_cannot_be_changed() {
     let mut tx = as_ctx(&db.app, platform).await;
     assert_eq!(sqlstate(sqlx::query("update audit_log set actor_role = 'nobody'").execute(&mut *tx).await), "42501");
     drop(tx);
-    // Nor can the owner: the trail is append-only for everyone.
+    // Nor can it write history in someone else's name.
+    let mut tx = as_ctx(&db.app, acme.student_ctx()).await;
+    let forged = sqlx::query(
+        "insert into audit_log (organization_id, actor_user_id, actor_role, table_name, row_id, action)
+         values ($1, $2, 'org_admin', 'users', $3, 'update')",
+    )
+    .bind(acme.org)
+    .bind(acme.org_admin)
+    .bind(acme.student)
+    .execute(&mut *tx)
+    .await;
+    assert_eq!(sqlstate(forged), "42501", "a row attributed to another actor is refused");
+    drop(tx);
+    // A student's own change to their booking is still recorded in their name.
+    let mut tx = as_ctx(&db.app, acme.student_ctx()).await;
+    sqlx::query("update bookings set topic = 'Nursing placements' where id = $1")
+        .bind(acme.booking)
+        .execute(&mut *tx)
+        .await
+        .expect("the student updates their own booking, and the trigger audits it");
+    tx.commit().await.unwrap();
+    let student_rows: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where actor_user_id = $1 and 'topic' = any(changed_fields)")
+            .bind(acme.student)
+            .fetch_one(&db.owner)
+            .await
+            .unwrap();
+    assert_eq!(student_rows, 1);
+    // Nor can the owner change it: the trail is append-only for everyone.
     assert_eq!(sqlstate(sqlx::query("delete from audit_log").execute(&db.owner).await), "42501");
     assert_eq!(sqlstate(sqlx::query("truncate audit_log").execute(&db.owner).await), "42501");
     let rows: i64 = sqlx::query_scalar("select count(*) from audit_log").fetch_one(&db.owner).await.unwrap();
