@@ -64,3 +64,16 @@ test.describe("home page", () => {
     await expectNoAxeViolations(page);
   });
 });
+
+test.describe("on a phone-sized screen", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the home page fits the width and has no accessibility violations", async ({ page }) => {
+    await page.goto("/");
+    await waitForHydration(page);
+    const overflows = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    expect(overflows, "no horizontal scrolling").toBe(false);
+    await expect(page.getByRole("link", { name: "Sign in" })).toBeInViewport();
+    await expectNoAxeViolations(page);
+  });
+});
