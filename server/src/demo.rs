@@ -247,7 +247,7 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
         .await?;
         sqlx::query(
             "insert into user_profiles (user_id, organization_id, headline, bio, time_zone, current_status)
-                     values ($1, $2, $3, $4, $5, 'employed')",
+             values ($1, $2, $3, $4, $5, 'employed')",
         )
         .bind(user_id)
         .bind(org)

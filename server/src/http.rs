@@ -50,7 +50,7 @@ pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions
     };
     let routes = generate_route_list(app::App);
 
-    let sessions = SessionManagerLayer::new(PostgresStore::new(pool))
+    let sessions = SessionManagerLayer::new(session_store(pool))
         .with_name("waypoint_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -87,6 +87,11 @@ pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The session store: the session layer and the expired-session sweeper share this one definition.
+pub fn session_store(pool: PgPool) -> PostgresStore {
+    PostgresStore::new(pool)
 }
 
 /// Whether the server and its database answer. 503 when the database does not within 2 s.

@@ -67,8 +67,7 @@ async fn serve() -> anyhow::Result<()> {
     let pool = database.app_pool(32).await?;
     // Expired sessions are swept hourly (the first sweep runs an hour after start).
     let sweeper = tokio::spawn(
-        tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
-            .continuously_delete_expired(std::time::Duration::from_secs(3600)),
+        http::session_store(pool.clone()).continuously_delete_expired(std::time::Duration::from_secs(3600)),
     );
     let app = http::router(
         config.leptos.clone(),
