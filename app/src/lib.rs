@@ -3,6 +3,7 @@
 //! `hydrate` the browser side; the two are never on together.
 
 pub mod accounts;
+pub mod admin;
 pub mod assessments;
 pub mod booking;
 pub mod careers;
@@ -20,7 +21,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// Public pages, for the sitemap. Every one carries a title, description and canonical link.
-pub const PUBLIC_PATHS: [&str; 7] = ["/", "/assessments", "/careers", "/mentors", "/roadmap", "/resources", "/sign-in"];
+pub const PUBLIC_PATHS: [&str; 8] =
+    ["/", "/assessments", "/careers", "/mentors", "/roadmap", "/resources", "/sign-in", "/sign-up"];
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -68,6 +70,7 @@ fn set_content_security_policy() {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    accounts::Auth::provide();
 
     // Effects run only in the browser: this marks the page as hydrated, so tests (and styles)
     // can tell a live page from the server-rendered HTML.
@@ -91,6 +94,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/roadmap") view=roadmaps::RoadmapPage/>
                     <Route path=path!("/resources") view=resources::ResourcesPage/>
                     <Route path=path!("/sign-in") view=accounts::SignInPage/>
+                    <Route path=path!("/sign-up") view=accounts::SignUpPage/>
+                    // Pages for signed-in people render in full before responding, so a visitor
+                    // who isn't signed in gets a real redirect to sign-in (and back after it).
+                    <Route path=path!("/account") view=accounts::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/profile") view=accounts::ProfileEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/security") view=accounts::SecurityPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/mentor") view=accounts::MentorApplicationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/data") view=accounts::DataPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=admin::AdminUsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/applications") view=admin::AdminApplicationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/audit") view=admin::AdminAuditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <ui::SiteFooter/>

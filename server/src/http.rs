@@ -55,13 +55,14 @@ pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(options.behind_https)
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(app::accounts::session::IDLE_LIFETIME_DAYS)));
 
     let behind_https = options.behind_https;
     Router::new()
         .route("/healthz", get(healthz))
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
+        .route("/account/export.json", get(app::accounts::data::ssr::export_handler))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
@@ -69,6 +70,7 @@ pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .with_state(state)
         .layer(sessions)
+        .layer(axum::middleware::from_fn(same_origin_writes))
         .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
             security_headers(request, next, behind_https)
         }))
@@ -133,6 +135,44 @@ async fn robots(State(site_url): State<SiteUrl>) -> Response {
 
 fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// CSRF protection for every state-changing request (server functions are POSTs): the browser
+/// must say it comes from this site, by `Origin` (sent by every current browser on POST) or, failing
+/// that, `Referer`. SameSite=Lax cookies are the first line; this is the second. A request naming
+/// neither is refused too: browsers always send one, and other clients have no session to abuse.
+async fn same_origin_writes(request: Request, next: Next) -> Response {
+    use axum::http::Method;
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
+    let claimed = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|value| value.to_str().ok())
+        .map(origin_authority);
+    match (claimed, host) {
+        (Some(Some(authority)), Some(host)) if authority == host => next.run(request).await,
+        (claimed, _) => {
+            tracing::warn!(?claimed, "refused a cross-site or unattributed state-changing request");
+            (
+                StatusCode::FORBIDDEN,
+                [(header::CONTENT_TYPE, "application/json")],
+                // The body a server function's caller decodes as our typed error.
+                serde_json::to_string(&app::error::AppError::Forbidden).unwrap_or_default(),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// "https://Example.org:8443/path" -> "example.org:8443"; `None` for "null" or anything unparsable.
+fn origin_authority(value: &str) -> Option<String> {
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"))?;
+    let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
+    (!authority.is_empty()).then_some(authority)
 }
 
 /// Headers every response carries. HTML pages set their own Content-Security-Policy with the

@@ -69,6 +69,19 @@ async fn serve() -> anyhow::Result<()> {
     let sweeper = tokio::spawn(
         http::session_store(pool.clone()).continuously_delete_expired(std::time::Duration::from_secs(3600)),
     );
+    // Finished sign-in / sign-up throttle windows are swept on the same rhythm.
+    let throttle_sweeper = tokio::spawn({
+        let pool = pool.clone();
+        async move {
+            let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                every_hour.tick().await;
+                if let Err(error) = app::accounts::throttle::sweep(&pool).await {
+                    tracing::warn!(%error, "sweeping finished throttle windows failed");
+                }
+            }
+        }
+    });
     let app = http::router(
         config.leptos.clone(),
         pool.clone(),
@@ -78,8 +91,9 @@ async fn serve() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.leptos.site_addr))?;
     tracing::info!("Waypoint is listening on http://{}", config.leptos.site_addr);
-    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await;
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await;
     sweeper.abort();
+    throttle_sweeper.abort();
     pool.close().await;
     database.shutdown();
     served.context("serving HTTP")

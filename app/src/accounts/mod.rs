@@ -1,10 +1,22 @@
-//! Accounts: who someone is (email, username, name), what they may do (role), and how their
-//! password is kept. Sign-up, sign-in and sessions build on these types.
+//! Accounts: who someone is (email, username, name), what they may do (role), how their password
+//! is kept, their sessions and profile, mentor applications, and their data.
 
+mod auth;
+pub mod data;
 mod domain;
+pub mod mentor_application;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
+pub mod profile;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod throttle;
 
-pub use domain::{EmailAddress, PersonName, Role, Username, ValidationError};
-pub use pages::SignInPage;
+pub use auth::*;
+pub use data::DataPage;
+pub use domain::{EmailAddress, InviteCode, Password, PersonName, Role, SignInIdentifier, Username, ValidationError};
+pub use mentor_application::MentorApplicationPage;
+pub use pages::AccountNav;
+pub use profile::{AccountPage, ProfileEditPage};

@@ -1,21 +1,24 @@
-use crate::ui::{ComingArea, ComingAreaPage};
+//! Navigation shared by the account pages.
+
 use leptos::prelude::*;
+use leptos_router::components::A;
 
-/// Until this area opens, its page says plainly what it will do.
-pub const AREA: ComingArea = ComingArea {
-    title: "Sign in",
-    description: "Sign in to Waypoint to keep your assessment results, bookings and roadmap in one place.",
-    path: "/sign-in",
-    heading: "Sign in",
-    summary: "Accounts keep your results, sessions and roadmap together.",
-    plans: &[
-        "Create an account with your school's or career centre's invite code, or join the community.",
-        "Sign in with your email or username, and sign out of every device at once.",
-        "Keep a profile with your interests, goals and time zone.",
-    ],
-};
+const ACCOUNT_LINKS: [(&str, &str); 5] = [
+    ("/account", "Profile"),
+    ("/account/profile", "Edit profile"),
+    ("/account/mentor", "Become a mentor"),
+    ("/account/security", "Sign-in and security"),
+    ("/account/data", "Your data"),
+];
 
+/// The account area's own navigation; the current page is marked with `aria-current` by `<A>`.
 #[component]
-pub fn SignInPage() -> impl IntoView {
-    view! { <ComingAreaPage area=&AREA/> }
+pub fn AccountNav() -> impl IntoView {
+    view! {
+        <nav aria-label="Account" class="subnav">
+            <ul>
+                {ACCOUNT_LINKS.iter().map(|(href, label)| view! { <li><A href=*href exact=true>{*label}</A></li> }).collect_view()}
+            </ul>
+        </nav>
+    }
 }

@@ -35,6 +35,20 @@ pub async fn hash_blocking(password: String) -> Result<String, crate::error::App
         })
 }
 
+/// Verifies on the blocking pool, keeping the caller's tracing span.
+pub async fn verify_blocking(password: String, stored_hash: String) -> Result<bool, crate::error::AppError> {
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(|| verify(&password, &stored_hash))).await.map_err(|error| {
+        tracing::error!(%error, "password verification task failed");
+        crate::error::AppError::Internal
+    })
+}
+
+/// A real hash at the same cost, verified when no account matches, so a wrong identifier takes
+/// as long as a wrong password.
+pub static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash("no account has this password").expect("hashing a constant works"));
+
 #[cfg(test)]
 mod tests {
     use super::*;

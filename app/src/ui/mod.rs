@@ -88,9 +88,33 @@ pub fn SiteHeader() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                 </nav>
-                <A href="/sign-in" attr:class="button button--ghost">"Sign in"</A>
+                <AccountMenu/>
             </div>
         </header>
+    }
+}
+
+/// "Sign in" for visitors; the person's name, their account links and "Sign out" otherwise.
+#[component]
+fn AccountMenu() -> impl IntoView {
+    let auth = crate::accounts::use_auth();
+    view! {
+        <div class="account-menu">
+            <Transition fallback=|| view! { <A href="/sign-in" attr:class="button button--ghost">"Sign in"</A> }>
+                {move || Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(user)) => view! {
+                            <A href="/account" attr:class="account-menu__name">{user.first_name.clone()}</A>
+                            {user.role.is_admin().then(|| view! { <A href="/admin">"Admin"</A> })}
+                            <ActionForm action=auth.sign_out attr:class="inline-form">
+                                <button type="submit" class="button button--ghost">"Sign out"</button>
+                            </ActionForm>
+                        }.into_any(),
+                        _ => view! { <A href="/sign-in" attr:class="button button--ghost">"Sign in"</A> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
     }
 }
 
@@ -178,5 +202,85 @@ mod tests {
         );
         assert!(html.contains("Waypoint is briefly unavailable. Please try again in a moment."), "{html}");
         assert!(html.contains(r#"role="alert""#));
+    }
+}
+
+/// Checks a field's value in the browser with the same domain type the server uses; `None` is fine.
+pub type FieldCheck = fn(&str) -> Option<String>;
+
+/// A labelled input whose message (from the shared domain type) appears when the person leaves
+/// the field, tied to it with `aria-describedby` and `aria-invalid` for screen readers.
+#[component]
+pub fn TextField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional)] hint: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] check: Option<FieldCheck>,
+    #[prop(optional)] multiline: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let error = RwSignal::new(None::<String>);
+    let on_leave = move |ev: leptos::ev::FocusEvent| {
+        if let Some(check) = check {
+            error.set(check(&event_target_value(&ev)));
+        }
+    };
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if !hint.is_empty() {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let invalid = move || error.get().is_some().then_some("true");
+    let input = if multiline {
+        view! {
+            <textarea id=id.clone() name=name rows="5" required=required maxlength=maxlength
+                aria-describedby=described_by.clone() aria-invalid=invalid on:blur=on_leave>
+                {value.clone().unwrap_or_default()}
+            </textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() name=name type=kind autocomplete=autocomplete required=required
+                maxlength=maxlength value=value.clone() aria-describedby=described_by aria-invalid=invalid
+                on:blur=on_leave/>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
+            {(!hint.is_empty()).then(|| view! { <p class="field-hint" id=hint_id.clone()>{hint}</p> })}
+            {input}
+            <p class="field-error" id=error_id.clone() hidden=move || error.get().is_none()>{move || error.get()}</p>
+        </div>
+    }
+}
+
+/// The outcome of a form's server action: its error as an alert, or a success note.
+#[component]
+pub fn ActionOutcome(
+    value: impl Fn() -> Option<Result<(), AppError>> + Send + Sync + 'static,
+    #[prop(optional)] success: &'static str,
+) -> impl IntoView {
+    move || match value() {
+        Some(Err(error)) => view! { <div class="error-box" role="alert"><p>{error.to_string()}</p></div> }.into_any(),
+        Some(Ok(())) if !success.is_empty() => view! { <div class="success-box" role="status"><p>{success}</p></div> }.into_any(),
+        _ => ().into_any(),
     }
 }
