@@ -7,7 +7,6 @@ const areas = [
   { path: "/mentors", heading: "Mentors" },
   { path: "/roadmap", heading: "Your roadmap" },
   { path: "/resources", heading: "Resource library" },
-  { path: "/sign-in", heading: "Sign in" },
 ];
 
 for (const area of areas) {

@@ -1,7 +1,9 @@
 //! Signing up, in and out; the signed-in user as the pages see it; the security settings
 //! (change password, sign out everywhere).
 
-use super::{EmailAddress, InviteCode, Password, PersonName, Role, SignInIdentifier, Username, ValidationError};
+use super::{EmailAddress, InviteCode, Password, PersonName, Role, SignInIdentifier, Username};
+#[cfg(feature = "ssr")]
+use super::ValidationError;
 use crate::error::AppError;
 use crate::ui::{ActionOutcome, PageMeta, TextField};
 use leptos::prelude::*;
@@ -65,6 +67,7 @@ pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
 }
 
 /// Collects every field's complaint so the form shows them all at once.
+#[cfg(feature = "ssr")]
 fn all_or_errors(errors: Vec<ValidationError>) -> Result<(), AppError> {
     if errors.is_empty() {
         Ok(())
@@ -167,6 +170,7 @@ pub async fn sign_up(
 
 /// Wrong identifier and wrong password read the same, so the form never tells whether an
 /// account exists.
+#[cfg(feature = "ssr")]
 const WRONG_CREDENTIALS: &str = "Wrong email, username or password.";
 
 #[server(endpoint = "sign_in")]

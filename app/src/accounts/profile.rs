@@ -626,17 +626,20 @@ fn ProfileCard(profile: Profile) -> impl IntoView {
 /// `/account/profile`: the editor.
 #[component]
 pub fn ProfileEditPage() -> impl IntoView {
+    // Outside RequireUser: saving a new name refreshes the signed-in user, which re-renders the
+    // page body, and the form must keep its action (and its "saved" message) across that.
+    let save = ServerAction::<SaveProfile>::new();
+    let profile = Resource::new(|| (), |_| my_profile());
     view! {
         <PageMeta title="Edit your profile" description="Edit your Waypoint profile: headline, education, goals, time zone and preferences." path="/account/profile"/>
         <super::RequireUser children=move |_user| {
-            let profile = Resource::new(|| (), |_| my_profile());
             view! {
                 <section class="page narrow" aria-labelledby="page-heading">
                     <super::pages::AccountNav/>
                     <h1 id="page-heading">"Edit your profile"</h1>
                     <Transition fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
                         <ErrorBoundary fallback=|errors| view! { <crate::ui::ErrorMessages errors/> }>
-                            {move || Suspend::new(async move { profile.await.map(|p| view! { <ProfileForm profile=p/> }) })}
+                            {move || Suspend::new(async move { profile.await.map(|p| view! { <ProfileForm profile=p save/> }) })}
                         </ErrorBoundary>
                     </Transition>
                 </section>
@@ -646,8 +649,7 @@ pub fn ProfileEditPage() -> impl IntoView {
 }
 
 #[component]
-fn ProfileForm(profile: Profile) -> impl IntoView {
-    let save = ServerAction::<SaveProfile>::new();
+fn ProfileForm(profile: Profile, save: ServerAction<SaveProfile>) -> impl IntoView {
     let auth = super::use_auth();
     Effect::new(move |_| {
         if matches!(save.value().get(), Some(Ok(()))) {

@@ -2,7 +2,7 @@
 //! suspensions, mentor application decisions and the audit view. Organization administrators see
 //! and manage only their organization; row-level security enforces the same in the database.
 
-use crate::accounts::mentor_application::{ApplicationStatus, HourlyRate};
+use crate::accounts::mentor_application::ApplicationStatus;
 use crate::accounts::{RequireUser, Role, ValidationError};
 use crate::error::AppError;
 use crate::ui::{ActionOutcome, PageMeta};
@@ -350,7 +350,7 @@ pub async fn applications_for_review(show: String) -> Result<Vec<ApplicationForR
                 expertise: r.4,
                 years_experience: r.5,
                 summary: r.6,
-                rate: HourlyRate::display(r.7, &r.8),
+                rate: crate::accounts::mentor_application::HourlyRate::display(r.7, &r.8),
                 status: r.9,
                 submitted: r.10.format("%Y-%m-%d").to_string(),
                 decision_note: r.11,

@@ -26,7 +26,8 @@ fn canonical_href(body: &str) -> Option<String> {
     })
 }
 
-fn app(pool: sqlx::PgPool) -> axum::Router {
+/// The whole site in-process, as `main` builds it (also used by `accounts`).
+pub(crate) fn app(pool: sqlx::PgPool) -> axum::Router {
     router(leptos_options(), pool, &HttpOptions { site_url: "https://waypoint.example".into(), behind_https: true })
 }
 
@@ -112,6 +113,8 @@ async fn the_platform_stats_server_function_answers_json() {
     let db = TestDb::new().await;
     server::demo::load(&db.owner).await.unwrap();
     let request = Request::post("/api/platform_stats")
+        .header(header::HOST, "waypoint.example")
+        .header(header::ORIGIN, "https://waypoint.example")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::ACCEPT, "application/json")
         .body(Body::empty())
@@ -135,8 +138,12 @@ async fn responses_carry_a_request_id() {
 async fn a_failing_server_function_answers_a_typed_error_with_its_status() {
     let db = TestDb::new().await;
     db.app.close().await;
-    let request =
-        Request::post("/api/platform_stats").header(header::ACCEPT, "application/json").body(Body::empty()).unwrap();
+    let request = Request::post("/api/platform_stats")
+        .header(header::HOST, "waypoint.example")
+        .header(header::ORIGIN, "https://waypoint.example")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::empty())
+        .unwrap();
     let response = app(db.app.clone()).oneshot(request).await.unwrap();
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body = response.into_body().collect().await.unwrap().to_bytes();

@@ -1,5 +1,6 @@
 //! Integration tests against a real PostgreSQL, one database per test (see `support`).
 
+mod accounts;
 mod config;
 mod demo;
 mod embedded;

@@ -301,7 +301,9 @@ async fn a_mentors_and_a_students_live_sessions_never_overlap() {
 #[tokio::test]
 async fn row_level_security_is_enabled_and_forced_and_the_app_role_is_bound_by_it() {
     let db = TestDb::new().await;
-    for table in PRIVATE_TABLES.iter().chain(["organizations", "resources", "assessment_questions"].iter()) {
+    for table in
+        PRIVATE_TABLES.iter().chain(["organizations", "resources", "assessment_questions", "mentor_applications"].iter())
+    {
         let (enabled, forced): (bool, bool) =
             sqlx::query_as("select relrowsecurity, relforcerowsecurity from pg_class where oid = $1::regclass")
                 .bind(table)
@@ -624,7 +626,7 @@ async fn full_text_search_finds_resources_mentors_and_people() {
             .fetch_one(&mut *tx)
             .await
             .unwrap();
-    assert_eq!(people, 4, "the student sees the four people of their own organization");
+    assert_eq!(people, 3, "the student sees themselves and their organization's mentor and admin, not a classmate");
     drop(tx);
 
     for (table, index) in
@@ -689,4 +691,289 @@ async fn anonymous_visitors_see_public_figures_but_no_rows() {
     let public_orgs: Vec<String> =
         sqlx::query_scalar("select slug::text from organizations").fetch_all(&db.app).await.unwrap();
     assert_eq!(public_orgs, vec!["community".to_string()], "only the public organization is listed");
+}
+
+// Accounts: password hashes, the directory, mentor applications, account status -----------------
+
+#[tokio::test]
+async fn the_app_role_never_reads_a_password_hash() {
+    let db = TestDb::new().await;
+    let acme = tenant(&db.owner, "acme").await;
+    let platform = RequestContext::member(acme.org_admin, acme.org, Role::Admin);
+    let contexts = [
+        ("student", acme.student_ctx()),
+        ("mentor", acme.mentor_ctx()),
+        ("org_admin", acme.org_admin_ctx()),
+        ("admin", platform),
+        ("anonymous", RequestContext::anonymous()),
+    ];
+    let probes = [
+        "select password_hash from users where id = $1",
+        "select * from users where id = $1",
+        "select to_jsonb(u) from users u where id = $1",
+        // Not even as a filter, which would make it an oracle.
+        "select count(*) from users where id = $1 and password_hash like '$argon2id$%'",
+        "update users set first_name = first_name where id = $1 returning password_hash",
+    ];
+    for (who, ctx) in contexts {
+        for probe in probes {
+            let mut tx = as_ctx(&db.app, ctx).await;
+            let result = sqlx::query(probe).bind(acme.student).fetch_all(&mut *tx).await;
+            assert_eq!(sqlstate(result), "42501", "{who}: {probe}");
+        }
+        // The columns it may read are still there for it.
+        let mut tx = as_ctx(&db.app, ctx).await;
+        sqlx::query("select id, email, username, role, status, session_generation from users where id = $1")
+            .bind(acme.student)
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap_or_else(|error| panic!("{who}: {error}"));
+    }
+    // The one way in: a person's own hash, to confirm their password; nobody's without a user.
+    let mut tx = as_ctx(&db.app, acme.student_ctx()).await;
+    let own: Option<String> =
+        sqlx::query_scalar("select current_user_password_hash()").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(own.as_deref(), Some(HASH));
+    drop(tx);
+    let mut tx = as_ctx(&db.app, RequestContext::anonymous()).await;
+    let nobodys: Option<String> =
+        sqlx::query_scalar("select current_user_password_hash()").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(nobodys, None);
+}
+
+/// The ids of `users` this context can see.
+async fn visible_users(db: &TestDb, ctx: RequestContext) -> Vec<Uuid> {
+    let mut tx = as_ctx(&db.app, ctx).await;
+    let mut ids: Vec<Uuid> = sqlx::query_scalar("select id from users").fetch_all(&mut *tx).await.unwrap();
+    ids.sort();
+    ids
+}
+
+fn sorted(mut ids: Vec<Uuid>) -> Vec<Uuid> {
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn students_see_themselves_and_their_organizations_staff_but_not_classmates() {
+    let db = TestDb::new().await;
+    let acme = tenant(&db.owner, "acme").await;
+    let globex = tenant(&db.owner, "globex").await;
+    let staff_and_me = sorted(vec![acme.student, acme.mentor_user, acme.org_admin]);
+    assert_eq!(visible_users(&db, acme.student_ctx()).await, staff_and_me, "student");
+    assert_eq!(
+        visible_users(&db, acme.other_student_ctx()).await,
+        sorted(vec![acme.other_student, acme.mentor_user, acme.org_admin]),
+        "the other student"
+    );
+    let everyone = sorted(vec![acme.student, acme.other_student, acme.mentor_user, acme.org_admin]);
+    assert_eq!(visible_users(&db, acme.mentor_ctx()).await, everyone, "a mentor sees the organization");
+    assert_eq!(visible_users(&db, acme.org_admin_ctx()).await, everyone, "an org admin sees the organization");
+    assert_eq!(visible(&db, globex.student_ctx(), "users", acme.org).await, 0, "another organization's student");
+    assert_eq!(visible(&db, globex.mentor_ctx(), "users", acme.org).await, 0, "another organization's mentor");
+    assert_eq!(visible(&db, RequestContext::anonymous(), "users", acme.org).await, 0);
+    let platform = RequestContext::member(globex.org_admin, globex.org, Role::Admin);
+    assert_eq!(visible(&db, platform, "users", acme.org).await, 4, "the platform admin sees everyone");
+
+    // A classmate's profile is theirs; their mentor and admin read it.
+    let profile_of = |ctx: RequestContext, whose: Uuid| {
+        let app = db.app.clone();
+        async move {
+            let mut tx = as_ctx(&app, ctx).await;
+            sqlx::query_scalar::<_, i64>("select count(*) from user_profiles where user_id = $1")
+                .bind(whose)
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(profile_of(acme.student_ctx(), acme.other_student).await, 0);
+    assert_eq!(profile_of(acme.student_ctx(), acme.student).await, 1);
+    assert_eq!(profile_of(acme.mentor_ctx(), acme.other_student).await, 1);
+}
+
+/// A pending application by `student` of `org`, as the owner.
+async fn application(db: &TestDb, student: Uuid, org: Uuid) -> Uuid {
+    sqlx::query_scalar(
+        "insert into mentor_applications (user_id, organization_id, expertise_areas, years_experience, experience_summary, hourly_rate_minor)
+         values ($1, $2, '{nursing}', 6, 'Six years on a surgical ward, precepting new nurses.', 4500) returning id",
+    )
+    .bind(student)
+    .bind(org)
+    .fetch_one(&db.owner)
+    .await
+    .expect("insert mentor application")
+}
+
+#[tokio::test]
+async fn mentor_applications_are_read_by_their_author_and_their_organizations_admins() {
+    let db = TestDb::new().await;
+    let acme = tenant(&db.owner, "acme").await;
+    let globex = tenant(&db.owner, "globex").await;
+    application(&db, acme.student, acme.org).await;
+    application(&db, globex.student, globex.org).await;
+    let expectations = [
+        ("the applicant", acme.student_ctx(), 1),
+        ("a classmate", acme.other_student_ctx(), 0),
+        ("a mentor", acme.mentor_ctx(), 0),
+        ("their org admin", acme.org_admin_ctx(), 1),
+        ("another org's admin", globex.org_admin_ctx(), 0),
+        ("another org's applicant", globex.student_ctx(), 0),
+        ("anonymous", RequestContext::anonymous(), 0),
+        ("the platform admin", RequestContext::member(globex.org_admin, globex.org, Role::Admin), 1),
+    ];
+    for (who, ctx, expected) in expectations {
+        assert_eq!(visible(&db, ctx, "mentor_applications", acme.org).await, expected, "{who}");
+    }
+    let platform = RequestContext::member(globex.org_admin, globex.org, Role::Admin);
+    let mut tx = as_ctx(&db.app, platform).await;
+    let all: i64 = sqlx::query_scalar("select count(*) from mentor_applications").fetch_one(&mut *tx).await.unwrap();
+    assert_eq!(all, 2, "the platform admin sees every organization's applications");
+    drop(tx);
+
+    // Another organization's admin cannot decide it either.
+    let mut tx = as_ctx(&db.app, globex.org_admin_ctx()).await;
+    let decided = sqlx::query(
+        "update mentor_applications set status = 'approved', decided_at = now(), decided_by = $2 where user_id = $1",
+    )
+    .bind(acme.student)
+    .bind(globex.org_admin)
+    .execute(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(decided.rows_affected(), 0);
+}
+
+#[tokio::test]
+async fn students_apply_only_for_themselves_and_never_decide() {
+    let db = TestDb::new().await;
+    let acme = tenant(&db.owner, "acme").await;
+    let apply = |ctx: RequestContext, user_id: Uuid, status: &'static str| {
+        let app = db.app.clone();
+        async move {
+            let mut tx = as_ctx(&app, ctx).await;
+            let result = sqlx::query(
+                "insert into mentor_applications (user_id, organization_id, expertise_areas, years_experience,
+                        experience_summary, hourly_rate_minor, status, decided_at, decided_by)
+                 values ($1, $2, '{nursing}', 6, 'Six years on a surgical ward, precepting new nurses.', 4500,
+                         $3::mentor_application_status,
+                         case when $3 in ('approved', 'declined') then now() end,
+                         case when $3 in ('approved', 'declined') then $1 end)
+                 returning id",
+            )
+            .bind(user_id)
+            .bind(acme.org)
+            .bind(status)
+            .fetch_one(&mut *tx)
+            .await;
+            if result.is_ok() {
+                tx.commit().await.unwrap();
+            }
+            result
+        }
+    };
+    assert_eq!(sqlstate(apply(acme.student_ctx(), acme.other_student, "pending").await), "42501", "for someone else");
+    assert_eq!(sqlstate(apply(acme.student_ctx(), acme.student, "approved").await), "42501", "already approved");
+    assert_eq!(sqlstate(apply(acme.mentor_ctx(), acme.mentor_user, "pending").await), "42501", "not a student");
+    let row = apply(acme.student_ctx(), acme.student, "pending").await.expect("applying for oneself works");
+    let mine: Uuid = sqlx::Row::get(&row, "id");
+
+    // The applicant cannot approve it...
+    let mut tx = as_ctx(&db.app, acme.student_ctx()).await;
+    let approved = sqlx::query(
+        "update mentor_applications set status = 'approved', decided_at = now(), decided_by = $2 where id = $1",
+    )
+    .bind(mine)
+    .bind(acme.student)
+    .execute(&mut *tx)
+    .await;
+    assert_eq!(sqlstate(approved), "42501");
+    drop(tx);
+    // ...nor can a classmate touch it...
+    let mut tx = as_ctx(&db.app, acme.other_student_ctx()).await;
+    let withdrawn = sqlx::query("update mentor_applications set status = 'withdrawn' where id = $1")
+        .bind(mine)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.rows_affected(), 0);
+    drop(tx);
+    // ...but the applicant may withdraw it.
+    let mut tx = as_ctx(&db.app, acme.student_ctx()).await;
+    let withdrawn = sqlx::query("update mentor_applications set status = 'withdrawn' where id = $1")
+        .bind(mine)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.rows_affected(), 1);
+    tx.commit().await.unwrap();
+    let status: String = sqlx::query_scalar("select status::text from mentor_applications where id = $1")
+        .bind(mine)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!(status, "withdrawn");
+}
+
+#[tokio::test]
+async fn only_administrators_change_an_accounts_status_and_no_one_edits_another_person() {
+    let db = TestDb::new().await;
+    let acme = tenant(&db.owner, "acme").await;
+    let root = user(&db.owner, acme.org, "root", "admin").await;
+    let set_status = |ctx: RequestContext, target: Uuid, status: &'static str, delete: bool| {
+        let app = db.app.clone();
+        async move {
+            let mut tx = as_ctx(&app, ctx).await;
+            let result = sqlx::query(
+                "update users set status = $2::user_status, deleted_at = case when $3 then now() end where id = $1",
+            )
+            .bind(target)
+            .bind(status)
+            .bind(delete)
+            .execute(&mut *tx)
+            .await;
+            if result.is_ok() {
+                tx.commit().await.unwrap();
+            }
+            result
+        }
+    };
+    // Nobody lifts (or changes) their own status...
+    assert_eq!(sqlstate(set_status(acme.student_ctx(), acme.student, "suspended", false).await), "42501");
+    assert_eq!(sqlstate(set_status(acme.student_ctx(), acme.student, "deactivated", false).await), "42501");
+    assert_eq!(sqlstate(set_status(acme.mentor_ctx(), acme.mentor_user, "suspended", false).await), "42501");
+    // ...and an org admin never changes a platform admin's.
+    assert_eq!(sqlstate(set_status(acme.org_admin_ctx(), root, "suspended", false).await), "42501");
+    let mut tx = as_ctx(&db.app, acme.org_admin_ctx()).await;
+    let demoted = sqlx::query("update users set role = 'student' where id = $1").bind(root).execute(&mut *tx).await;
+    assert_eq!(sqlstate(demoted), "42501");
+    drop(tx);
+
+    // A student cannot edit anyone else, not even the staff they can see.
+    for other in [acme.other_student, acme.mentor_user, acme.org_admin] {
+        let mut tx = as_ctx(&db.app, acme.student_ctx()).await;
+        let changed = sqlx::query("update users set first_name = 'Hacked', session_generation = session_generation + 1 where id = $1")
+            .bind(other)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(changed.rows_affected(), 0, "{other}");
+        tx.commit().await.unwrap();
+    }
+    let hacked: i64 = sqlx::query_scalar("select count(*) from users where first_name = 'Hacked'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!(hacked, 0);
+
+    // What is allowed: the org admin suspends a student; a person deactivates their own account
+    // only as they delete it.
+    set_status(acme.org_admin_ctx(), acme.other_student, "suspended", false).await.unwrap();
+    set_status(acme.student_ctx(), acme.student, "deactivated", true).await.unwrap();
+    let statuses: Vec<String> = sqlx::query_scalar("select status::text from users where id = any($1) order by username")
+        .bind(vec![acme.student, acme.other_student, acme.mentor_user, root])
+        .fetch_all(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!(statuses, vec!["active", "deactivated", "suspended", "active"]);
 }
