@@ -8,10 +8,12 @@ test.describe("home page", () => {
     await page.goto("/");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Find work that fits who you are.");
     await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link")).toHaveCount(5);
-    // The live figures come from the database (the demo data: 3 mentors, 1 organization).
+    // The live figures come from the database: the demo data's 3 mentors, plus any that the
+    // accounts suite has approved by the time this runs (the suites share one database).
     const stats = page.getByTestId("platform-stats");
     await expect(stats).toContainText("Mentors ready to meet you");
-    await expect(stats.locator("dd").first()).toHaveText("3");
+    const mentors = Number(await stats.locator("dd").first().textContent());
+    expect(mentors).toBeGreaterThanOrEqual(3);
     await expect(page.locator("body")).not.toHaveAttribute("data-hydrated", "true");
     await context.close();
   });
