@@ -195,9 +195,11 @@ test("a student applies to mentor and the organization admin approves", async ({
   await waitForHydration(admin);
   await expect(admin.getByRole("heading", { name: "Lee Park" })).toBeVisible();
   await expectNoAxeViolations(admin);
-  await admin.getByLabel("Approve: make them a mentor").check();
-  await admin.getByLabel("Note to the applicant (optional)").fill("Welcome aboard!");
-  await admin.getByRole("button", { name: "Record decision" }).click();
+  // The demo data has Priya's application waiting too; decide Lee's.
+  const card = admin.getByRole("listitem").filter({ has: admin.getByRole("heading", { name: "Lee Park" }) });
+  await card.getByLabel("Approve: make them a mentor").check();
+  await card.getByLabel("Note to the applicant (optional)").fill("Welcome aboard!");
+  await card.getByRole("button", { name: "Record decision" }).click();
   await expect(admin.getByText("Decision recorded and the applicant notified.")).toBeVisible();
 
   // The users list finds Lee by a name prefix, now a mentor.

@@ -278,6 +278,32 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
         .await?;
     }
 
+    // One application waiting for Riverside's admin, so the review queue shows a real case.
+    let application = app::accounts::mentor_application::MentorApplicationInput::parse(
+        "data analysis, public health research",
+        "2",
+        "Two years as a research assistant on a county public-health survey. I can help students start with \
+         statistics and find research placements.",
+        "20",
+        "USD",
+    )
+    .map_err(|errors| DemoError::Invalid(format!("priya's application: {errors:?}")))?;
+    let (user_id, org) = user_ids["priya"];
+    sqlx::query(
+        "insert into mentor_applications (user_id, organization_id, expertise_areas, years_experience,
+                                          experience_summary, hourly_rate_minor, currency)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(user_id)
+    .bind(org)
+    .bind(application.expertise.items())
+    .bind(application.years_experience)
+    .bind(&application.summary)
+    .bind(application.rate.minor)
+    .bind(application.currency)
+    .execute(&mut *tx)
+    .await?;
+
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(DemoOutcome::Loaded)
