@@ -137,8 +137,9 @@ create unique index mentor_applications_one_pending on mentor_applications (user
 create index mentor_applications_organization_id_idx on mentor_applications (organization_id, status, created_at);
 create trigger mentor_applications_set_updated_at before update on mentor_applications
     for each row execute function set_updated_at();
+-- The trail keeps the decision (status, who, when), not the applicant's own words.
 create trigger mentor_applications_audit after insert or update or delete on mentor_applications
-    for each row execute function audit_row_change();
+    for each row execute function audit_row_change('experience_summary', 'decision_note');
 
 alter table mentor_applications enable row level security;
 alter table mentor_applications force row level security;
@@ -159,6 +160,29 @@ create policy mentor_applications_admin on mentor_applications for all
     using (current_app_is_org_admin_of(organization_id) or (select current_app_is_platform_admin()))
     with check (current_app_is_org_admin_of(organization_id) or (select current_app_is_platform_admin()));
 grant select, insert, update on mentor_applications to waypoint_app;
+
+-- Deleting an account erases the person's applications, decided ones included (which the
+-- owner's policies rightly don't let them edit): an open one is withdrawn, so it can never be
+-- approved, and every summary and note goes. Only the caller's own rows.
+create function erase_own_mentor_applications() returns integer
+    language plpgsql volatile security definer
+    set search_path = public, pg_temp
+    as $$
+declare
+    erased integer;
+begin
+    update public.mentor_applications
+       set status = case when status = 'pending' then 'withdrawn'::mentor_application_status else status end,
+           experience_summary = 'Erased when the account was deleted.',
+           decision_note = null,
+           deleted_at = coalesce(deleted_at, now())
+     where user_id = current_app_user_id();
+    get diagnostics erased = row_count;
+    return erased;
+end
+$$;
+revoke all on function erase_own_mentor_applications() from public;
+grant execute on function erase_own_mentor_applications() to waypoint_app;
 
 -- Only administrators change an account's status; a person may only deactivate their own
 -- account as they delete it. (A suspended person cannot sign in to undo it anyway; this keeps

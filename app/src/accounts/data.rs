@@ -9,16 +9,21 @@ pub const DELETE_CONFIRMATION: &str = "delete my account";
 
 #[server(endpoint = "delete_account")]
 pub async fn delete_account(password: String, confirmation: String) -> Result<(), AppError> {
-    use super::{password as hashing, session};
+    use super::{password as hashing, session, throttle};
     async move {
         let user = session::require_user().await?;
         if confirmation.trim().to_lowercase() != DELETE_CONFIRMATION {
             return Err(AppError::invalid(format!("Type \u{201c}{DELETE_CONFIRMATION}\u{201d} to confirm.")));
         }
         let pool = crate::db::pool()?;
+        // Wrong passwords count as failed sign-ins, as for a password change, so a borrowed
+        // session cannot be used to guess the password.
+        let account_bucket = throttle::account_bucket(&user.user_id.to_string());
+        throttle::check(&pool, &[(&account_bucket, throttle::SIGN_IN_PER_ACCOUNT)]).await?;
         let mut tx = crate::db::tx(&pool, &user.ctx()).await?;
         let stored: Option<String> = sqlx::query_scalar("select current_user_password_hash()").fetch_one(&mut *tx).await?;
         if !hashing::verify_blocking(password, stored.ok_or(AppError::Unauthenticated)?).await? {
+            throttle::hit(&pool, &account_bucket, throttle::SIGN_IN_PER_ACCOUNT).await?;
             return Err(AppError::invalid("That password isn't right, so nothing was deleted."));
         }
         // The hash of a random secret nobody knows: the account can never be signed in to again.
@@ -57,6 +62,9 @@ pub mod ssr {
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
+        // An open application leaves the review queue (it could otherwise still be approved,
+        // making the deleted account a mentor), and every application's free text goes.
+        sqlx::query("select erase_own_mentor_applications()").execute(&mut **tx).await?;
         sqlx::query("update mentors set bio = '', status = 'retired', deleted_at = coalesce(deleted_at, now()) where user_id = $1")
             .bind(user_id)
             .execute(&mut **tx)

@@ -105,7 +105,11 @@ impl Site {
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.unwrap();
+        Self::send_via(self.router.clone(), request).await
+    }
+
+    async fn send_via(router: axum::Router, request: Request<Body>) -> Reply {
+        let response = router.oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.into_body().collect().await.unwrap().to_bytes();
@@ -128,6 +132,14 @@ impl Site {
     async fn call(&self, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Reply {
         let request = Self::post(endpoint, cookie).header(header::ORIGIN, ORIGIN).body(Body::from(form(fields)));
         self.send(request.unwrap()).await
+    }
+
+    /// A server function call from a browser at `ip` (the server reads the TCP peer's address).
+    async fn call_from(&self, ip: [u8; 4], endpoint: &str, fields: &[(&str, &str)]) -> Reply {
+        use axum::extract::connect_info::MockConnectInfo;
+        let router = self.router.clone().layer(MockConnectInfo(std::net::SocketAddr::from((ip, 50_000))));
+        let request = Self::post(endpoint, None).header(header::ORIGIN, ORIGIN).body(Body::from(form(fields)));
+        Self::send_via(router, request.unwrap()).await
     }
 
     async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
@@ -170,7 +182,11 @@ impl Site {
     }
 
     async fn count(&self, sql: &str, id: Uuid) -> i64 {
-        sqlx::query_scalar(sql).bind(id).fetch_one(&self.db.owner).await.unwrap_or_else(|error| panic!("{sql}: {error}"))
+        sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_one(&self.db.owner)
+            .await
+            .unwrap_or_else(|error| panic!("{sql}: {error}"))
     }
 }
 
@@ -207,8 +223,11 @@ async fn signing_up_joins_the_community_and_signs_in() {
     .unwrap();
     assert_eq!((email.as_str(), org_kind.as_str(), profiles), ("Ada@Example.org", "public", 1));
     // The password is kept only as an argon2id hash.
-    let hash: String =
-        sqlx::query_scalar("select password_hash from users where id = $1").bind(me.id).fetch_one(&site.db.owner).await.unwrap();
+    let hash: String = sqlx::query_scalar("select password_hash from users where id = $1")
+        .bind(me.id)
+        .fetch_one(&site.db.owner)
+        .await
+        .unwrap();
     assert!(hash.starts_with("$argon2id$") && !hash.contains(STRONG));
 
     // Without a cookie, nobody is signed in.
@@ -228,7 +247,11 @@ async fn an_invite_code_joins_its_organization_and_a_wrong_one_says_so() {
 
     let wrong = site.sign_up("grace@example.org", "grace", STRONG, "RIVERSIDE-2025").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.error().to_string().starts_with("That invite code doesn't match any organization."), "{}", wrong.body);
+    assert!(
+        wrong.error().to_string().starts_with("That invite code doesn't match any organization."),
+        "{}",
+        wrong.body
+    );
     assert_eq!(wrong.session_cookie(), None);
     let malformed = site.sign_up("grace@example.org", "grace", STRONG, "bad code!").await;
     assert!(malformed.error().to_string().contains("An invite code has 8 to 64 letters"), "{}", malformed.body);
@@ -267,7 +290,10 @@ async fn sign_up_refuses_a_taken_email_or_username_and_a_weak_password() {
     // Every field's problem at once.
     let bad = site.sign_up("not-an-email", "x", "short", "").await;
     let message = bad.error().to_string();
-    assert!(message.contains("needs an @") && message.contains("3 to 32") && message.contains("at least 12"), "{message}");
+    assert!(
+        message.contains("needs an @") && message.contains("3 to 32") && message.contains("at least 12"),
+        "{message}"
+    );
 
     let accounts: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&site.db.owner).await.unwrap();
     assert_eq!(accounts, 1, "only the first sign-up created an account");
@@ -313,7 +339,11 @@ async fn sign_in_takes_an_email_or_a_username_in_any_case() {
         .await;
     assert_eq!(elsewhere.redirect(), Some("/account"), "never off-site");
     let last_login: Option<chrono::DateTime<chrono::Utc>> =
-        sqlx::query_scalar("select last_login_at from users where id = $1").bind(acme.student).fetch_one(&site.db.owner).await.unwrap();
+        sqlx::query_scalar("select last_login_at from users where id = $1")
+            .bind(acme.student)
+            .fetch_one(&site.db.owner)
+            .await
+            .unwrap();
     assert!(last_login.is_some());
 }
 
@@ -329,7 +359,11 @@ async fn wrong_passwords_and_unknown_accounts_read_the_same_and_suspended_accoun
         assert_eq!(reply.session_cookie(), None);
     }
 
-    sqlx::query("update users set status = 'suspended' where id = $1").bind(acme.student).execute(&site.db.owner).await.unwrap();
+    sqlx::query("update users set status = 'suspended' where id = $1")
+        .bind(acme.student)
+        .execute(&site.db.owner)
+        .await
+        .unwrap();
     let suspended = site.try_sign_in("acme-student", PASSWORD, None).await;
     assert_eq!(suspended.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -346,7 +380,9 @@ async fn wrong_passwords_and_unknown_accounts_read_the_same_and_suspended_accoun
 async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
     let (site, acme, _) = Site::with_tenants().await;
     // Failures count against the account however it is named.
-    for identifier in ["acme-student", "ACME-STUDENT@example.org", "acme-student", "acme-student@example.org", "Acme-Student"] {
+    for identifier in
+        ["acme-student", "ACME-STUDENT@example.org", "acme-student", "acme-student@example.org", "Acme-Student"]
+    {
         let reply = site.try_sign_in(identifier, "not the right password", None).await;
         assert_eq!(reply.error(), AppError::Invalid(WRONG_CREDENTIALS.into()), "{identifier}");
     }
@@ -361,9 +397,62 @@ async fn five_wrong_passwords_lock_the_account_for_fifteen_minutes() {
     assert_eq!(site.whoami(&cookie).await.unwrap().id, acme.other_student);
 
     // When the window has passed, the right password works again.
-    sqlx::query("update auth_throttle set window_ends_at = now() - interval '1 second'").execute(&site.db.owner).await.unwrap();
+    sqlx::query("update auth_throttle set window_ends_at = now() - interval '1 second'")
+        .execute(&site.db.owner)
+        .await
+        .unwrap();
     let cookie = site.sign_in("acme-student", PASSWORD).await;
     assert_eq!(site.whoami(&cookie).await.unwrap().id, acme.student);
+}
+
+#[tokio::test]
+async fn an_address_that_keeps_failing_or_signing_up_is_held_back_and_others_are_not() {
+    let (site, acme, _) = Site::with_tenants().await;
+    const NOISY: [u8; 4] = [203, 0, 113, 9];
+    const QUIET: [u8; 4] = [198, 51, 100, 7];
+    // Thirty failed sign-ins from one address, each for a different account.
+    for n in 0..30 {
+        let identifier = format!("nobody-{n}");
+        let reply =
+            site.call_from(NOISY, "sign_in", &[("identifier", &identifier), ("password", "guessing again")]).await;
+        assert_eq!(reply.error(), AppError::Invalid(WRONG_CREDENTIALS.into()), "attempt {n}");
+    }
+    let held = site.call_from(NOISY, "sign_in", &[("identifier", "acme-student"), ("password", PASSWORD)]).await;
+    assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS, "{}", held.body);
+    assert_eq!(held.error().to_string(), "Too many attempts. Please try again in 15 minutes.");
+    assert_eq!(held.session_cookie(), None);
+    let elsewhere = site.call_from(QUIET, "sign_in", &[("identifier", "acme-student"), ("password", PASSWORD)]).await;
+    elsewhere.assert_ok();
+    assert_eq!(site.whoami(&elsewhere.session_cookie().unwrap()).await.map(|me| me.id), Some(acme.student));
+
+    // Twenty sign-ups an hour from one address.
+    let sign_up = |ip: [u8; 4], n: usize| {
+        let site = &site;
+        async move {
+            let (email, username) = (format!("new{n}@example.org"), format!("newcomer-{n}"));
+            let fields = [
+                ("email", email.as_str()),
+                ("username", username.as_str()),
+                ("first_name", "New"),
+                ("last_name", "Comer"),
+                ("password", STRONG),
+                ("invite_code", ""),
+            ];
+            site.call_from(ip, "sign_up", &fields).await
+        }
+    };
+    for n in 0..20 {
+        sign_up(NOISY, n).await.assert_ok();
+    }
+    let refused = sign_up(NOISY, 20).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{}", refused.body);
+    assert_eq!(refused.error().to_string(), "Too many attempts. Please try again in 60 minutes.");
+    let created: i64 = sqlx::query_scalar("select count(*) from users where email = 'new20@example.org'")
+        .fetch_one(&site.db.owner)
+        .await
+        .unwrap();
+    assert_eq!(created, 0);
+    sign_up(QUIET, 20).await.assert_ok();
 }
 
 #[tokio::test]
@@ -466,7 +555,8 @@ async fn cross_site_or_unattributed_writes_are_refused_and_change_nothing() {
     assert_eq!(site.whoami(&cookie).await.map(|me| me.id), Some(acme.student));
 
     // A browser that sends only a same-site Referer gets through.
-    let referred = Site::post("sign_up", None).header(header::REFERER, "https://waypoint.example/sign-up?next=/roadmap");
+    let referred =
+        Site::post("sign_up", None).header(header::REFERER, "https://waypoint.example/sign-up?next=/roadmap");
     site.send(referred.body(Body::from(body)).unwrap()).await.assert_ok();
 }
 
@@ -531,7 +621,11 @@ async fn a_profile_saves_and_reads_back_and_invalid_input_changes_nothing() {
     let saved = site
         .call(
             "save_profile",
-            &profile_fields("Career changer into nursing", "Europe/Lisbon", "https://example.org/me\nhttps://linkedin.com/in/samira"),
+            &profile_fields(
+                "Career changer into nursing",
+                "Europe/Lisbon",
+                "https://example.org/me\nhttps://linkedin.com/in/samira",
+            ),
             Some(&cookie),
         )
         .await;
@@ -550,18 +644,22 @@ async fn a_profile_saves_and_reads_back_and_invalid_input_changes_nothing() {
     assert_eq!(after.email, "acme-student@example.org");
     assert_eq!(site.whoami(&cookie).await.unwrap().first_name, "Samira", "the header shows the new name");
 
-    let bad_zone = site
-        .call("save_profile", &profile_fields("Changed headline", "Mars/Olympus_Mons", ""), Some(&cookie))
-        .await;
+    let bad_zone =
+        site.call("save_profile", &profile_fields("Changed headline", "Mars/Olympus_Mons", ""), Some(&cookie)).await;
     assert_eq!(bad_zone.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         bad_zone.error().to_string(),
         "\u{201c}Mars/Olympus_Mons\u{201d} isn't a time zone we know. Pick one from the list."
     );
-    let bad_link =
-        site.call("save_profile", &profile_fields("Changed headline", "UTC", "javascript:alert(1)"), Some(&cookie)).await;
+    let bad_link = site
+        .call("save_profile", &profile_fields("Changed headline", "UTC", "javascript:alert(1)"), Some(&cookie))
+        .await;
     assert_eq!(bad_link.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad_link.error().to_string().contains("\u{201c}javascript:alert(1)\u{201d} isn't a web link."), "{}", bad_link.body);
+    assert!(
+        bad_link.error().to_string().contains("\u{201c}javascript:alert(1)\u{201d} isn't a web link."),
+        "{}",
+        bad_link.body
+    );
     let unchanged: Profile = site.call("my_profile", &[], Some(&cookie)).await.json();
     assert_eq!(unchanged, after, "a refused save changes nothing");
 }
@@ -588,7 +686,13 @@ async fn a_student_has_one_open_mentor_application_at_a_time() {
     let invalid = site
         .call(
             "apply_to_mentor",
-            &[("expertise", ""), ("years_experience", "eighty"), ("summary", "short"), ("hourly_rate", "abc"), ("currency", "XYZ")],
+            &[
+                ("expertise", ""),
+                ("years_experience", "eighty"),
+                ("summary", "short"),
+                ("hourly_rate", "abc"),
+                ("currency", "XYZ"),
+            ],
             Some(&cookie),
         )
         .await;
@@ -675,7 +779,10 @@ async fn only_the_applicants_organization_decides_and_approval_makes_a_mentor() 
             .fetch_one(&site.db.owner)
             .await
             .unwrap();
-    assert_eq!((status.as_str(), decided_by, note.as_deref()), ("approved", Some(acme.org_admin), Some("Welcome aboard")));
+    assert_eq!(
+        (status.as_str(), decided_by, note.as_deref()),
+        ("approved", Some(acme.org_admin), Some("Welcome aboard"))
+    );
     // The applicant is a mentor on their very next request, with a listing built from the application.
     assert_eq!(site.whoami(&student).await.map(|me| me.role), Some(Role::Mentor));
     let (expertise, years, rate, currency, listing_status): (Vec<String>, i32, i64, String, String) = sqlx::query_as(
@@ -685,20 +792,16 @@ async fn only_the_applicants_organization_decides_and_approval_makes_a_mentor() 
     .fetch_one(&site.db.owner)
     .await
     .unwrap();
-    assert_eq!((expertise, years, rate, currency.as_str(), listing_status.as_str()), (
-        vec!["nursing".to_string(), "patient care".to_string()],
-        6,
-        4550,
-        "GBP",
-        "active"
-    ));
-    let notified: Vec<String> = sqlx::query_scalar(
-        "select title from notifications where user_id = $1 and kind = 'mentor_application'",
-    )
-    .bind(acme.student)
-    .fetch_all(&site.db.owner)
-    .await
-    .unwrap();
+    assert_eq!(
+        (expertise, years, rate, currency.as_str(), listing_status.as_str()),
+        (vec!["nursing".to_string(), "patient care".to_string()], 6, 4550, "GBP", "active")
+    );
+    let notified: Vec<String> =
+        sqlx::query_scalar("select title from notifications where user_id = $1 and kind = 'mentor_application'")
+            .bind(acme.student)
+            .fetch_all(&site.db.owner)
+            .await
+            .unwrap();
     assert_eq!(notified, vec!["You're now a Waypoint mentor".to_string()]);
     // Both changes are on the audit trail, in the administrator's name.
     let application_audit = site
@@ -718,7 +821,10 @@ async fn only_the_applicants_organization_decides_and_approval_makes_a_mentor() 
     .fetch_one(&site.db.owner)
     .await
     .unwrap();
-    assert_eq!((actor, old["role"].as_str(), new["role"].as_str()), (Some(acme.org_admin), Some("student"), Some("mentor")));
+    assert_eq!(
+        (actor, old["role"].as_str(), new["role"].as_str()),
+        (Some(acme.org_admin), Some("student"), Some("mentor"))
+    );
 
     // Decided once: a second decision finds no open application.
     assert_eq!(decide("decline", admin).await.status, StatusCode::NOT_FOUND);
@@ -787,18 +893,23 @@ async fn org_admins_cannot_touch_platform_admins_or_grant_admin() {
     let admin = site.sign_in("acme-admin", PASSWORD).await;
     let root_session = site.sign_in("root", PASSWORD).await;
 
-    let suspend_root = site.call("set_user_status", &[("user_id", &root.to_string()), ("status", "suspended")], Some(&admin)).await;
+    let suspend_root =
+        site.call("set_user_status", &[("user_id", &root.to_string()), ("status", "suspended")], Some(&admin)).await;
     assert_eq!(suspend_root.status, StatusCode::FORBIDDEN, "{}", suspend_root.body);
-    let demote_root = site.call("set_user_role", &[("user_id", &root.to_string()), ("role", "student")], Some(&admin)).await;
+    let demote_root =
+        site.call("set_user_role", &[("user_id", &root.to_string()), ("role", "student")], Some(&admin)).await;
     assert_eq!(demote_root.status, StatusCode::FORBIDDEN, "{}", demote_root.body);
-    let grant = site.call("set_user_role", &[("user_id", &acme.student.to_string()), ("role", "admin")], Some(&admin)).await;
+    let grant =
+        site.call("set_user_role", &[("user_id", &acme.student.to_string()), ("role", "admin")], Some(&admin)).await;
     assert_eq!(grant.status, StatusCode::FORBIDDEN, "{}", grant.body);
     assert_eq!(grant.error(), AppError::Forbidden);
-    let own = site.call("set_user_role", &[("user_id", &acme.org_admin.to_string()), ("role", "admin")], Some(&admin)).await;
+    let own =
+        site.call("set_user_role", &[("user_id", &acme.org_admin.to_string()), ("role", "admin")], Some(&admin)).await;
     assert_eq!(own.status, StatusCode::FORBIDDEN, "not even for themselves");
     // Another organization's people are not there to change at all.
-    let foreign =
-        site.call("set_user_status", &[("user_id", &globex.student.to_string()), ("status", "suspended")], Some(&admin)).await;
+    let foreign = site
+        .call("set_user_status", &[("user_id", &globex.student.to_string()), ("status", "suspended")], Some(&admin))
+        .await;
     assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.body);
 
     let roles: Vec<(Uuid, String, String)> =
@@ -809,7 +920,13 @@ async fn org_admins_cannot_touch_platform_admins_or_grant_admin() {
             .unwrap();
     for (id, role, status) in roles {
         assert_eq!(status, "active", "{id}");
-        let expected = if id == root { "admin" } else if id == acme.org_admin { "org_admin" } else { "student" };
+        let expected = if id == root {
+            "admin"
+        } else if id == acme.org_admin {
+            "org_admin"
+        } else {
+            "student"
+        };
         assert_eq!(role, expected, "{id}");
     }
     assert!(site.whoami(&root_session).await.is_some(), "the platform admin is still signed in");
@@ -818,7 +935,10 @@ async fn org_admins_cannot_touch_platform_admins_or_grant_admin() {
     site.call("set_user_role", &[("user_id", &acme.other_student.to_string()), ("role", "mentor")], Some(&admin))
         .await
         .assert_ok();
-    assert_eq!(site.count("select count(*) from mentors where user_id = $1 and status = 'active'", acme.other_student).await, 1);
+    assert_eq!(
+        site.count("select count(*) from mentors where user_id = $1 and status = 'active'", acme.other_student).await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -827,10 +947,13 @@ async fn suspending_someone_signs_them_out_and_is_audited() {
     let student = site.sign_in("acme-student", PASSWORD).await;
     let admin = site.sign_in("acme-admin", PASSWORD).await;
 
-    let bad = site.call("set_user_status", &[("user_id", &acme.student.to_string()), ("status", "banished")], Some(&admin)).await;
+    let bad = site
+        .call("set_user_status", &[("user_id", &acme.student.to_string()), ("status", "banished")], Some(&admin))
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let myself =
-        site.call("set_user_status", &[("user_id", &acme.org_admin.to_string()), ("status", "suspended")], Some(&admin)).await;
+    let myself = site
+        .call("set_user_status", &[("user_id", &acme.org_admin.to_string()), ("status", "suspended")], Some(&admin))
+        .await;
     assert_eq!(myself.status, StatusCode::CONFLICT, "no locking oneself out");
 
     site.call("set_user_status", &[("user_id", &acme.student.to_string()), ("status", "suspended")], Some(&admin))
@@ -850,7 +973,10 @@ async fn suspending_someone_signs_them_out_and_is_audited() {
     .fetch_one(&site.db.owner)
     .await
     .unwrap();
-    assert_eq!((actor, old["status"].as_str(), new["status"].as_str()), (Some(acme.org_admin), Some("active"), Some("suspended")));
+    assert_eq!(
+        (actor, old["status"].as_str(), new["status"].as_str()),
+        (Some(acme.org_admin), Some("active"), Some("suspended"))
+    );
 
     // Restored, they sign in again (the old session stays ended).
     site.call("set_user_status", &[("user_id", &acme.student.to_string()), ("status", "active")], Some(&admin))
@@ -859,8 +985,9 @@ async fn suspending_someone_signs_them_out_and_is_audited() {
     assert_eq!(site.whoami(&student).await, None);
     let back = site.sign_in("acme-student", PASSWORD).await;
     assert_eq!(site.whoami(&back).await.map(|me| me.id), Some(acme.student));
-    let status_changes =
-        site.count("select count(*) from audit_log where row_id = $1 and 'status' = any(changed_fields)", acme.student).await;
+    let status_changes = site
+        .count("select count(*) from audit_log where row_id = $1 and 'status' = any(changed_fields)", acme.student)
+        .await;
     assert_eq!(status_changes, 2);
 }
 
@@ -897,9 +1024,11 @@ async fn the_data_export_holds_the_users_own_data_and_needs_a_session() {
 
 #[tokio::test]
 async fn deleting_an_account_scrubs_it_ends_its_sessions_and_frees_the_email() {
+    use app::admin::ApplicationForReview;
     let (site, acme, _) = Site::with_tenants().await;
     let cookie = site.sign_in("acme-student", PASSWORD).await;
     let other_device = site.sign_in("acme-student", PASSWORD).await;
+    site.call("apply_to_mentor", &application(SUMMARY), Some(&cookie)).await.assert_ok();
     let delete = |password: &'static str, confirmation: &'static str| {
         let (site, cookie) = (&site, cookie.clone());
         async move {
@@ -929,13 +1058,12 @@ async fn deleting_an_account_scrubs_it_ends_its_sessions_and_frees_the_email() {
     assert_eq!(email, format!("deleted-{}@deleted.invalid", acme.student));
     assert!(username.starts_with("deleted-") && !username.contains("acme"), "{username}");
     assert_eq!((first.as_str(), last.as_str(), status.as_str(), deleted), ("Deleted", "account", "deactivated", true));
-    let (headline, interests, profile_deleted): (Option<String>, Vec<String>, bool) = sqlx::query_as(
-        "select headline, interests, deleted_at is not null from user_profiles where user_id = $1",
-    )
-    .bind(acme.student)
-    .fetch_one(&site.db.owner)
-    .await
-    .unwrap();
+    let (headline, interests, profile_deleted): (Option<String>, Vec<String>, bool) =
+        sqlx::query_as("select headline, interests, deleted_at is not null from user_profiles where user_id = $1")
+            .bind(acme.student)
+            .fetch_one(&site.db.owner)
+            .await
+            .unwrap();
     assert_eq!((headline, interests.len(), profile_deleted), (None, 0, true));
     // No copy of the email or name stays behind in the audit trail.
     let leaks = site
@@ -947,6 +1075,19 @@ async fn deleting_an_account_scrubs_it_ends_its_sessions_and_frees_the_email() {
         )
         .await;
     assert_eq!(leaks, 0);
+    // The open mentor application left the review queue with the account, and cannot be approved.
+    let (application_status, summary): (String, String) =
+        sqlx::query_as("select status::text, experience_summary from mentor_applications where user_id = $1")
+            .bind(acme.student)
+            .fetch_one(&site.db.owner)
+            .await
+            .unwrap();
+    assert_eq!(application_status, "withdrawn");
+    assert!(!summary.contains("surgical ward"), "{summary}");
+    let admin = site.sign_in("acme-admin", PASSWORD).await;
+    let queue: Vec<ApplicationForReview> =
+        site.call("applications_for_review", &[("show", "all")], Some(&admin)).await.json();
+    assert!(queue.is_empty(), "{queue:?}");
 
     let old = site.try_sign_in("acme-student@example.org", PASSWORD, None).await;
     assert_eq!(old.error(), AppError::Invalid(WRONG_CREDENTIALS.into()));
@@ -954,4 +1095,58 @@ async fn deleting_an_account_scrubs_it_ends_its_sessions_and_frees_the_email() {
     reborn.assert_ok();
     let me = site.whoami(&reborn.session_cookie().unwrap()).await.unwrap();
     assert_ne!(me.id, acme.student, "a new account, not the old one back");
+}
+
+#[tokio::test]
+async fn guessing_the_password_to_delete_an_account_is_held_back() {
+    let (site, acme, _) = Site::with_tenants().await;
+    let cookie = site.sign_in("acme-student", PASSWORD).await;
+    for n in 0..5 {
+        let wrong = site
+            .call(
+                "delete_account",
+                &[("password", "is it this one"), ("confirmation", "delete my account")],
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(wrong.error().to_string(), "That password isn't right, so nothing was deleted.", "attempt {n}");
+    }
+    let held = site
+        .call("delete_account", &[("password", PASSWORD), ("confirmation", "delete my account")], Some(&cookie))
+        .await;
+    assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS, "{}", held.body);
+    assert_eq!(held.error().to_string(), "Too many attempts. Please try again in 15 minutes.");
+    let deleted: bool = sqlx::query_scalar("select deleted_at is not null from users where id = $1")
+        .bind(acme.student)
+        .fetch_one(&site.db.owner)
+        .await
+        .unwrap();
+    assert!(!deleted, "the account is still there");
+    assert!(site.whoami(&cookie).await.is_some());
+}
+
+#[tokio::test]
+async fn a_mentor_who_deletes_their_account_leaves_the_directory() {
+    let (site, acme, _) = Site::with_tenants().await;
+    let mentors_listed = || async {
+        sqlx::query_scalar::<_, i64>("select mentors from public_platform_stats()")
+            .fetch_one(&site.db.app)
+            .await
+            .unwrap()
+    };
+    assert_eq!(mentors_listed().await, 2);
+    let cookie = site.sign_in("acme-mentor", PASSWORD).await;
+    site.call("delete_account", &[("password", PASSWORD), ("confirmation", "delete my account")], Some(&cookie))
+        .await
+        .assert_ok();
+    let (bio, status, deleted): (String, String, bool) =
+        sqlx::query_as("select bio, status::text, deleted_at is not null from mentors where id = $1")
+            .bind(acme.mentor)
+            .fetch_one(&site.db.owner)
+            .await
+            .unwrap();
+    assert_eq!((bio.as_str(), status.as_str(), deleted), ("", "retired", true));
+    assert_eq!(mentors_listed().await, 1);
+    // Their booked session stays, for the student, pointing at a scrubbed account.
+    assert_eq!(site.count("select count(*) from bookings where mentor_id = $1", acme.mentor).await, 1);
 }

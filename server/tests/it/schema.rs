@@ -301,8 +301,9 @@ async fn a_mentors_and_a_students_live_sessions_never_overlap() {
 #[tokio::test]
 async fn row_level_security_is_enabled_and_forced_and_the_app_role_is_bound_by_it() {
     let db = TestDb::new().await;
-    for table in
-        PRIVATE_TABLES.iter().chain(["organizations", "resources", "assessment_questions", "mentor_applications"].iter())
+    for table in PRIVATE_TABLES
+        .iter()
+        .chain(["organizations", "resources", "assessment_questions", "mentor_applications"].iter())
     {
         let (enabled, forced): (bool, bool) =
             sqlx::query_as("select relrowsecurity, relforcerowsecurity from pg_class where oid = $1::regclass")
@@ -952,11 +953,13 @@ async fn only_administrators_change_an_accounts_status_and_no_one_edits_another_
     // A student cannot edit anyone else, not even the staff they can see.
     for other in [acme.other_student, acme.mentor_user, acme.org_admin] {
         let mut tx = as_ctx(&db.app, acme.student_ctx()).await;
-        let changed = sqlx::query("update users set first_name = 'Hacked', session_generation = session_generation + 1 where id = $1")
-            .bind(other)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        let changed = sqlx::query(
+            "update users set first_name = 'Hacked', session_generation = session_generation + 1 where id = $1",
+        )
+        .bind(other)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
         assert_eq!(changed.rows_affected(), 0, "{other}");
         tx.commit().await.unwrap();
     }
@@ -970,10 +973,11 @@ async fn only_administrators_change_an_accounts_status_and_no_one_edits_another_
     // only as they delete it.
     set_status(acme.org_admin_ctx(), acme.other_student, "suspended", false).await.unwrap();
     set_status(acme.student_ctx(), acme.student, "deactivated", true).await.unwrap();
-    let statuses: Vec<String> = sqlx::query_scalar("select status::text from users where id = any($1) order by username")
-        .bind(vec![acme.student, acme.other_student, acme.mentor_user, root])
-        .fetch_all(&db.owner)
-        .await
-        .unwrap();
+    let statuses: Vec<String> =
+        sqlx::query_scalar("select status::text from users where id = any($1) order by username")
+            .bind(vec![acme.student, acme.other_student, acme.mentor_user, root])
+            .fetch_all(&db.owner)
+            .await
+            .unwrap();
     assert_eq!(statuses, vec!["active", "deactivated", "suspended", "active"]);
 }

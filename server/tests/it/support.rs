@@ -108,9 +108,6 @@ impl TestDb {
         let owner =
             PgPoolOptions::new().max_connections(4).connect_with(owner_options.clone()).await.expect("owner pool");
         let app = PgPoolOptions::new().max_connections(4).connect_with(app_options.clone()).await.expect("app pool");
-        if let Ok(sql) = std::env::var("MUTANT_SQL") {
-            sqlx::raw_sql(&sql).execute(&owner).await.expect("mutant sql");
-        }
         TestDb { name, owner, app, owner_options }
     }
 }
