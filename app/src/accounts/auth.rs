@@ -269,24 +269,17 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use super::{password as hashing, session, throttle};
+    use super::{password as hashing, session};
     async move {
         let user = session::require_user().await?;
         let pool = crate::db::pool()?;
-        let account_bucket = throttle::account_bucket(&user.user_id.to_string());
-        throttle::check(&pool, &[(&account_bucket, throttle::SIGN_IN_PER_ACCOUNT)]).await?;
-
         let mut tx = crate::db::tx(&pool, &user.ctx()).await?;
-        let (email, stored): (String, Option<String>) =
-            sqlx::query_as("select email::text, current_user_password_hash() from users where id = $1")
-                .bind(user.user_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        let stored = stored.ok_or(AppError::Unauthenticated)?;
-        if !hashing::verify_blocking(current_password, stored).await? {
-            throttle::hit(&pool, &account_bucket, throttle::SIGN_IN_PER_ACCOUNT).await?;
-            return Err(AppError::invalid("Your current password isn't right."));
-        }
+        session::reconfirm_password(&pool, &mut tx, &user, current_password, "Your current password isn't right.")
+            .await?;
+        let email: String = sqlx::query_scalar("select email::text from users where id = $1")
+            .bind(user.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
         let new_password = Password::parse(&new_password, &[&user.username, &email])?;
         if new_password.expose() != confirm_password {
             return Err(AppError::invalid("The new password and its confirmation don't match."));

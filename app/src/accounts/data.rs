@@ -9,23 +9,16 @@ pub const DELETE_CONFIRMATION: &str = "delete my account";
 
 #[server(endpoint = "delete_account")]
 pub async fn delete_account(password: String, confirmation: String) -> Result<(), AppError> {
-    use super::{password as hashing, session, throttle};
+    use super::{password as hashing, session};
     async move {
         let user = session::require_user().await?;
         if confirmation.trim().to_lowercase() != DELETE_CONFIRMATION {
             return Err(AppError::invalid(format!("Type \u{201c}{DELETE_CONFIRMATION}\u{201d} to confirm.")));
         }
         let pool = crate::db::pool()?;
-        // Wrong passwords count as failed sign-ins, as for a password change, so a borrowed
-        // session cannot be used to guess the password.
-        let account_bucket = throttle::account_bucket(&user.user_id.to_string());
-        throttle::check(&pool, &[(&account_bucket, throttle::SIGN_IN_PER_ACCOUNT)]).await?;
         let mut tx = crate::db::tx(&pool, &user.ctx()).await?;
-        let stored: Option<String> = sqlx::query_scalar("select current_user_password_hash()").fetch_one(&mut *tx).await?;
-        if !hashing::verify_blocking(password, stored.ok_or(AppError::Unauthenticated)?).await? {
-            throttle::hit(&pool, &account_bucket, throttle::SIGN_IN_PER_ACCOUNT).await?;
-            return Err(AppError::invalid("That password isn't right, so nothing was deleted."));
-        }
+        session::reconfirm_password(&pool, &mut tx, &user, password, "That password isn't right, so nothing was deleted.")
+            .await?;
         // The hash of a random secret nobody knows: the account can never be signed in to again.
         let unusable_hash = hashing::hash_blocking(uuid::Uuid::new_v4().to_string()).await?;
         ssr::scrub(&mut tx, user.user_id, &unusable_hash).await?;

@@ -112,6 +112,28 @@ pub async fn require_admin() -> Result<SignedIn, AppError> {
     }
 }
 
+/// Checks a signed-in person's current password before a sensitive change (a new password,
+/// deleting the account). Wrong guesses count as failed sign-ins of the account, so a borrowed
+/// session cannot be used to guess the password; `wrong` is the message for a wrong one.
+pub async fn reconfirm_password(
+    pool: &sqlx::PgPool,
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    user: &SignedIn,
+    password: String,
+    wrong: &str,
+) -> Result<(), AppError> {
+    use super::{password as hashing, throttle};
+    let bucket = throttle::account_bucket(&user.user_id.to_string());
+    throttle::check(pool, &[(&bucket, throttle::SIGN_IN_PER_ACCOUNT)]).await?;
+    let stored: Option<String> = sqlx::query_scalar("select current_user_password_hash()").fetch_one(&mut **tx).await?;
+    if hashing::verify_blocking(password, stored.ok_or(AppError::Unauthenticated)?).await? {
+        Ok(())
+    } else {
+        throttle::hit(pool, &bucket, throttle::SIGN_IN_PER_ACCOUNT).await?;
+        Err(AppError::invalid(wrong))
+    }
+}
+
 /// Signs `user_id` in on this session under a fresh id, so an id planted before sign-in
 /// (session fixation) is worth nothing after it.
 pub async fn begin(session: &Session, user_id: Uuid, generation: i32) -> Result<(), AppError> {
