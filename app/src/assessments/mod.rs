@@ -2,6 +2,26 @@
 
 use crate::ui::{ComingArea, ComingAreaPage};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// The six raw Interest Profiler scores a career match is computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterestScores {
+    /// The saved result the scores come from; `None` for a result kept in an anonymous session.
+    pub result_id: Option<uuid::Uuid>,
+    /// Raw scores 0-40 in the order R, I, A, S, E, C.
+    pub scores: [f64; 6],
+    /// When the result was completed (RFC 3339).
+    pub completed_at: String,
+}
+
+/// The latest completed Interest Profiler result of whoever is asking: the signed-in user's
+/// saved one, or the one kept in an anonymous session. `None` when they haven't taken it.
+#[cfg(feature = "ssr")]
+pub async fn current_interest_scores() -> Result<Option<InterestScores>, crate::error::AppError> {
+    // Filled in by the assessment engine (in progress in this change).
+    Ok(None)
+}
 
 /// Until this area opens, its page says plainly what it will do.
 pub const AREA: ComingArea = ComingArea {

@@ -105,7 +105,7 @@ pub async fn tenant(owner: &PgPool, slug: &str) -> Tenant {
     .await
     .expect("insert subscription");
     let assessment: Uuid = sqlx::query_scalar(
-        "insert into assessments (organization_id, slug, title, status) values ($1, 'values', 'Work values', 'published') returning id",
+        "insert into assessments (organization_id, slug, title, status, published_at) values ($1, 'values', 'Work values', 'published', now()) returning id",
     )
     .bind(org)
     .fetch_one(owner)
