@@ -89,6 +89,10 @@ pub fn App() -> impl IntoView {
                     // Async: the page waits for its figures, so they are in the HTML without JavaScript.
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/assessments") view=assessments::AssessmentsPage/>
+                    <Route path=path!("/assessments/:slug") view=assessments::AssessmentIntroPage/>
+                    <Route path=path!("/assessments/:slug/take") view=assessments::TakeAssessmentPage/>
+                    <Route path=path!("/assessments/:slug/results") view=assessments::AssessmentResultPage/>
+                    <Route path=path!("/assessments/:slug/results/:id") view=assessments::AssessmentResultPage/>
                     <Route path=path!("/careers") view=careers::CareersPage/>
                     <Route path=path!("/mentors") view=booking::MentorsPage/>
                     <Route path=path!("/roadmap") view=roadmaps::RoadmapPage/>
@@ -105,6 +109,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin") view=admin::AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/applications") view=admin::AdminApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=admin::AdminAuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/assessments") view=assessments::AssessmentsAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/assessments/new") view=assessments::AssessmentEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/assessments/:id") view=assessments::AssessmentEditorPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <ui::SiteFooter/>

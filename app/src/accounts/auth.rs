@@ -157,10 +157,14 @@ pub async fn sign_up(
             .bind(org_id)
             .execute(&mut *tx)
             .await?;
+        // Assessments taken before signing up become the new account's.
+        let session = session::session().await?;
+        let claimed = crate::assessments::store::claim_visitor_work(&session, &mut tx, user_id, org_id).await?;
         tx.commit().await?;
-        tracing::info!(%user_id, "account created");
+        tracing::info!(%user_id, claimed, "account created");
+        crate::assessments::store::forget_visitor_work(&session).await?;
 
-        session::begin(&session::session().await?, user_id, 0).await?;
+        session::begin(&session, user_id, 0).await?;
         leptos_axum::redirect(&safe_next(next.as_deref()));
         Ok(())
     }
@@ -217,9 +221,13 @@ pub async fn sign_in(identifier: String, password: String, next: Option<String>)
         let ctx = crate::db::RequestContext::member(user_id, org_id, role);
         let mut tx = crate::db::tx(&pool, &ctx).await?;
         sqlx::query("update users set last_login_at = now() where id = $1").bind(user_id).execute(&mut *tx).await?;
+        // Assessments taken while signed out join the account signed in to.
+        let session = session::session().await?;
+        crate::assessments::store::claim_visitor_work(&session, &mut tx, user_id, org_id).await?;
         tx.commit().await?;
+        crate::assessments::store::forget_visitor_work(&session).await?;
 
-        session::begin(&session::session().await?, user_id, generation).await?;
+        session::begin(&session, user_id, generation).await?;
         leptos_axum::redirect(&safe_next(next.as_deref()));
         Ok(())
     }

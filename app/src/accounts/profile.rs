@@ -558,6 +558,7 @@ pub fn AccountPage() -> impl IntoView {
                             {move || Suspend::new(async move { profile.await.map(|p| view! { <ProfileCard profile=p/> }) })}
                         </ErrorBoundary>
                     </Transition>
+                    <crate::assessments::MyResults/>
                 </section>
             }
         }/>

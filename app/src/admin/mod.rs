@@ -533,7 +533,7 @@ pub async fn audit_entries(table: String, page: String) -> Result<AuditPage, App
 
 /// Renders `children` for organization and platform administrators; others are told plainly.
 #[component]
-fn RequireAdmin<F, V>(children: F) -> impl IntoView
+pub(crate) fn RequireAdmin<F, V>(children: F) -> impl IntoView
 where
     F: Fn(crate::accounts::SessionUser) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
@@ -558,12 +558,13 @@ where
 }
 
 #[component]
-fn AdminNav() -> impl IntoView {
+pub(crate) fn AdminNav() -> impl IntoView {
     view! {
         <nav aria-label="Administration" class="subnav">
             <ul>
                 <li><A href="/admin" exact=true>"Users"</A></li>
                 <li><A href="/admin/applications">"Mentor applications"</A></li>
+                <li><A href="/admin/assessments">"Assessments"</A></li>
                 <li><A href="/admin/audit">"Audit log"</A></li>
             </ul>
         </nav>

@@ -41,12 +41,15 @@ impl SiteUrl {
 #[component]
 pub fn PageMeta(
     /// The page's own title; " · Waypoint" is appended.
-    title: &'static str,
-    description: &'static str,
+    #[prop(into)]
+    title: String,
+    #[prop(into)]
+    description: String,
     /// The canonical path, e.g. "/careers".
-    path: &'static str,
+    #[prop(into)]
+    path: String,
 ) -> impl IntoView {
-    let canonical = SiteUrl::current().absolute(path);
+    let canonical = SiteUrl::current().absolute(&path);
     let full_title = if path == "/" {
         "Waypoint: career guidance that fits you".to_string()
     } else {
@@ -54,7 +57,7 @@ pub fn PageMeta(
     };
     view! {
         <Title text=full_title.clone()/>
-        <Meta name="description" content=description/>
+        <Meta name="description" content=description.clone()/>
         <Meta property="og:title" content=full_title/>
         <Meta property="og:description" content=description/>
         <Meta property="og:type" content="website"/>

@@ -1,8 +1,55 @@
-//! Loads the O*NET Interest Profiler Short Form as the built-in assessment.
+//! Loads the O*NET Interest Profiler Short Form as the built-in assessment (no organization,
+//! published), once: the definition comes from the publisher's file bundled in the app crate,
+//! passes the same checks as an authored assessment, and is written in one transaction. A
+//! platform administrator may later publish a new version; this loader then leaves it alone.
 
+use app::assessments::interest_profiler::{definition, SLUG, SOURCE};
 use sqlx::PgPool;
 
-/// Loads the built-in Interest Profiler once; `true` when it was loaded now.
-pub async fn load(_owner: &PgPool) -> Result<bool, sqlx::Error> {
-    Ok(false)
+/// Loads the built-in Interest Profiler when no version of it exists; `true` when it was loaded now.
+pub async fn load(owner: &PgPool) -> Result<bool, sqlx::Error> {
+    let definition = definition(SOURCE).map_err(|e| sqlx::Error::Protocol(format!("Interest Profiler definition: {e}")))?;
+    let mut tx = owner.begin().await?;
+    // Serialises concurrent loaders (two servers starting at once).
+    sqlx::query("select pg_advisory_xact_lock(hashtext('waypoint.reference.interest_profiler'))").execute(&mut *tx).await?;
+    let present: bool =
+        sqlx::query_scalar("select exists (select 1 from assessments where organization_id is null and slug = $1)")
+            .bind(SLUG)
+            .fetch_one(&mut *tx)
+            .await?;
+    if present {
+        return Ok(false);
+    }
+    let id: uuid::Uuid = sqlx::query_scalar(
+        "insert into assessments (organization_id, slug, version, title, description, status, scoring, metadata, \
+                                  estimated_minutes, published_at) \
+         values (null, $1, 1, $2, $3, 'published', $4, $5, $6, now()) returning id",
+    )
+    .bind(&definition.slug)
+    .bind(&definition.title)
+    .bind(&definition.description)
+    .bind(serde_json::to_value(&definition.scoring).map_err(|e| sqlx::Error::Protocol(e.to_string()))?)
+    .bind(serde_json::json!({ "notice": definition.notice, "source": "O*NET Interest Profiler Short Form (60 items)" }))
+    .bind(definition.estimated_minutes.map(|m| m as i32))
+    .fetch_one(&mut *tx)
+    .await?;
+    for numbered in definition.numbered() {
+        let (kind, options, scoring) = numbered.question.to_stored();
+        sqlx::query(
+            "insert into assessment_questions (assessment_id, position, section, prompt, question_type, required, options, scoring) \
+             values ($1, $2, $3, $4, $5::question_type, $6, $7, $8)",
+        )
+        .bind(id)
+        .bind(numbered.position as i32)
+        .bind(&numbered.section)
+        .bind(&numbered.question.prompt)
+        .bind(kind)
+        .bind(numbered.question.required)
+        .bind(options)
+        .bind(scoring)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
