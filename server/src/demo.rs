@@ -278,6 +278,8 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
         .await?;
     }
 
+    demo_interest_results(&mut tx, &user_ids).await?;
+
     // One application waiting for Riverside's admin, so the review queue shows a real case.
     let application = app::accounts::mentor_application::MentorApplicationInput::parse(
         "data analysis, public health research",
@@ -307,4 +309,57 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
     tx.commit().await?;
     tracing::info!("demo data loaded");
     Ok(DemoOutcome::Loaded)
+}
+
+/// Interest Profiler results for two students (Sam took it twice), scored by the product's own
+/// scoring, so matches and history show real cases on a new installation.
+async fn demo_interest_results(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    user_ids: &std::collections::HashMap<&'static str, (Uuid, Uuid)>,
+) -> Result<(), DemoError> {
+    use app::assessments::interest_profiler::{definition, AREAS, SLUG, SOURCE};
+    use app::assessments::scoring::{score, Answer, Answers};
+    let Some(version): Option<Uuid> = sqlx::query_scalar(
+        "select id from assessments where organization_id is null and slug = $1 and status = 'published'",
+    )
+    .bind(SLUG)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        tracing::warn!("the Interest Profiler is not loaded; demo results skipped");
+        return Ok(());
+    };
+    let instrument = definition(SOURCE).map_err(DemoError::Invalid)?;
+    let questions = instrument.numbered();
+    // Answers per area in R, I, A, S, E, C order (0 Strongly Dislike … 4 Strongly Like).
+    let takes: [(&str, [usize; 6], i32); 3] =
+        [("sam", [1, 2, 3, 3, 1, 1], 60), ("sam", [1, 3, 1, 4, 1, 1], 3), ("priya", [2, 4, 1, 1, 1, 3], 10)];
+    for (username, pattern, days_ago) in takes {
+        let (user_id, org) = user_ids[username];
+        let answers: Answers = questions
+            .iter()
+            .map(|q| {
+                let area = q.question.scored_dimensions().into_iter().next().unwrap_or("R").to_string();
+                let index = AREAS.iter().position(|a| a.to_string() == area).unwrap_or(0);
+                (q.position, Answer::Point(pattern[index]))
+            })
+            .collect();
+        let sheet = score(&instrument.scoring, &questions, &answers);
+        sqlx::query(
+            "insert into assessment_results (user_id, organization_id, assessment_id, status, answers, scores, summary_code,
+                                             started_at, completed_at)
+             values ($1, $2, $3, 'completed', $4, $5, $6, now() - make_interval(days => $7, mins => 12),
+                     now() - make_interval(days => $7))",
+        )
+        .bind(user_id)
+        .bind(org)
+        .bind(version)
+        .bind(serde_json::to_value(&answers).map_err(|e| DemoError::Invalid(e.to_string()))?)
+        .bind(serde_json::to_value(sheet.by_key()).map_err(|e| DemoError::Invalid(e.to_string()))?)
+        .bind(&sheet.summary.code)
+        .bind(days_ago)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

@@ -459,7 +459,7 @@ fn Editor(state: EditorState) -> impl IntoView {
             {draft_id.map(|id| view! {
                 <ActionForm action=publish attr:class="publish-form">
                     <input type="hidden" name="draft_id" value=id.to_string()/>
-                    <button type="submit" class="button secondary">"Publish this draft"</button>
+                    <button type="submit" class="button button--secondary">"Publish this draft"</button>
                 </ActionForm>
             })}
         </div>

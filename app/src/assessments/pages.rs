@@ -89,7 +89,7 @@ pub fn AssessmentIntroPage() -> impl IntoView {
                                 <p>"There are no right or wrong answers, and your results are for exploring: they suggest kinds of work to look into, not a verdict on what you can do."</p>
                                 <p class="actions">
                                     <A href=take attr:class="button">{start_label}</A>
-                                    {completed.then(|| view! { <A href=results attr:class="button secondary">"See your results"</A> })}
+                                    {completed.then(|| view! { <A href=results attr:class="button button--secondary">"See your results"</A> })}
                                 </p>
                                 {(!card.notice.is_empty()).then(|| view! { <p class="notice">{card.notice.clone()}</p> })}
                             }
@@ -359,7 +359,7 @@ fn TakeForm(
                 }).collect_view()
             }
             <div class="form-actions">
-                {(page > 1).then(|| view! { <button type="submit" name="go" value="back" class="button secondary">"Back"</button> })}
+                {(page > 1).then(|| view! { <button type="submit" name="go" value="back" class="button button--secondary">"Back"</button> })}
                 {if last {
                     view! { <button type="submit" name="go" value="finish" class="button">"Finish and see results"</button> }.into_any()
                 } else {
@@ -558,7 +558,7 @@ fn ResultBody(view: ResultView) -> impl IntoView {
                 </table>
             }.into_any()
         }}
-        <p class="actions"><A href=format!("/assessments/{}/take", view.slug) attr:class="button secondary">"Take it again"</A></p>
+        <p class="actions"><A href=format!("/assessments/{}/take", view.slug) attr:class="button button--secondary">"Take it again"</A></p>
         {(!view.notice.is_empty()).then(|| view! { <p class="notice">{view.notice.clone()}</p> })}
     }
 }
