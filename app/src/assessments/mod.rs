@@ -201,7 +201,12 @@ pub async fn assessment_cards() -> Result<Vec<AssessmentCard>, AppError> {
         .await?;
         let mut cards = Vec::with_capacity(slugs.len());
         for slug in slugs {
-            cards.push(card(&mut tx, &taker, &slug).await?);
+            // One assessment that fails to load (logged by the loader) must not hide the others.
+            match card(&mut tx, &taker, &slug).await {
+                Ok(card) => cards.push(card),
+                Err(AppError::Internal) => tracing::warn!(%slug, "assessment left out of the list: it does not load"),
+                Err(error) => return Err(error),
+            }
         }
         tx.commit().await?;
         Ok(cards)
@@ -346,7 +351,7 @@ pub async fn assessment_page(slug: String, page: Option<u32>, check: bool) -> Re
     .map_err(AppError::respond)
 }
 
-/// Saves one page's answers. `go` says what next: "stay" (an autosave as answers are given),
+/// Saves one page's answers. `go` says what next: "stay" or nothing (an autosave as answers are given),
 /// "back", "next" or "finish". Moving on with a required question unanswered returns to the page
 /// with those questions pointed out; finishing with any unanswered goes to the first such page.
 #[server(endpoint = "assessment_save")]
@@ -354,7 +359,7 @@ pub async fn save_answers(
     slug: String,
     version_id: Uuid,
     page: u32,
-    go: String,
+    #[server(default)] go: String,
     #[server(default)] answers: HashMap<String, String>,
 ) -> Result<SaveOutcome, AppError> {
     async move {
@@ -398,7 +403,7 @@ pub async fn save_answers(
         }
         let here = format!("/assessments/{slug}/take?page={page}");
         let target = match go.as_str() {
-            "stay" => None,
+            "stay" | "" => None,
             "back" => Some(format!("/assessments/{slug}/take?page={}", page.saturating_sub(1).max(1))),
             "next" => {
                 let missing = on_page.iter().any(|q| q.question.required && !answers.contains_key(&q.position));

@@ -9,6 +9,11 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+/// The name a question's field is posted under: `answers[q7]` fills `save_answers`' map.
+fn form_field(key: &str) -> String {
+    format!("answers[{key}]")
+}
+
 fn progress_text(progress: &Progress) -> String {
     match progress {
         Progress::NotStarted => "Not started".into(),
@@ -120,7 +125,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                         let input_id = format!("{id}-{index}");
                         view! {
                             <span class="likert-point">
-                                <input type="radio" id=input_id.clone() name=field_name(position) value=index.to_string() checked=chosen == Some(index)/>
+                                <input type="radio" id=input_id.clone() name=form_field(&field_name(position)) value=index.to_string() checked=chosen == Some(index)/>
                                 <label for=input_id>{point.label}</label>
                             </span>
                         }
@@ -137,7 +142,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                         let checked = chosen.as_deref() == Some(option.key.as_str());
                         view! {
                             <span class="choice">
-                                <input type="radio" id=input_id.clone() name=field_name(position) value=option.key.clone() checked=checked/>
+                                <input type="radio" id=input_id.clone() name=form_field(&field_name(position)) value=option.key.clone() checked=checked/>
                                 <label for=input_id>{option.label}</label>
                             </span>
                         }
@@ -159,7 +164,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                         let checked = chosen.contains(&option.key);
                         view! {
                             <span class="choice">
-                                <input type="checkbox" id=input_id.clone() name=option_field_name(position, &option.key) value="on" checked=checked/>
+                                <input type="checkbox" id=input_id.clone() name=form_field(&option_field_name(position, &option.key)) value="on" checked=checked/>
                                 <label for=input_id>{option.label}</label>
                             </span>
                         }
@@ -183,7 +188,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                             let checked = chosen.is_some_and(|c| (c - value).abs() < 1e-9);
                             view! {
                                 <span class="likert-point">
-                                    <input type="radio" id=input_id.clone() name=field_name(position) value=text(value) checked=checked/>
+                                    <input type="radio" id=input_id.clone() name=form_field(&field_name(position)) value=text(value) checked=checked/>
                                     <label for=input_id>{text(value)}</label>
                                 </span>
                             }
@@ -195,7 +200,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                 let input_id = format!("{id}-number");
                 view! {
                     <label for=input_id.clone() class="visually-hidden">"Your answer"</label>
-                    <input type="number" id=input_id name=field_name(position) min=text(min) max=text(max) step=text(step)
+                    <input type="number" id=input_id name=form_field(&field_name(position)) min=text(min) max=text(max) step=text(step)
                         value=chosen.map(text) inputmode="decimal"/>
                 }.into_any()
             }
@@ -211,7 +216,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                         let current = ranks.iter().position(|k| k == &option.key).map(|i| i + 1);
                         view! {
                             <span class="rank">
-                                <select id=select_id.clone() name=option_field_name(position, &option.key)>
+                                <select id=select_id.clone() name=form_field(&option_field_name(position, &option.key))>
                                     <option value="" selected=current.is_none()>"Rank…"</option>
                                     {(1..=n).map(|r| view! { <option value=r.to_string() selected=current == Some(r)>{r.to_string()}</option> }).collect_view()}
                                 </select>
@@ -232,7 +237,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
             let input_id = format!("{id}-text");
             view! {
                 <label for=input_id.clone() class="visually-hidden">"Your answer"</label>
-                <textarea id=input_id name=field_name(position) rows="4" maxlength=max_length>{text}</textarea>
+                <textarea id=input_id name=form_field(&field_name(position)) rows="4" maxlength=max_length>{text}</textarea>
             }.into_any()
         }
     };
@@ -304,6 +309,16 @@ fn TakeForm(
             }
         }
     };
+    // Autosaves go one at a time, so an older state of the page can never land after a newer
+    // one: a change made while a save is under way waits, and only the latest waiting one goes.
+    let waiting = StoredValue::new(None::<SaveAnswers>);
+    Effect::new(move |_| {
+        if !saving.get() {
+            if let Some(args) = waiting.try_update_value(Option::take).flatten() {
+                autosave.dispatch(args);
+            }
+        }
+    });
     #[allow(unused_variables)]
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
@@ -312,9 +327,16 @@ fn TakeForm(
             use wasm_bindgen::JsCast;
             let Some(form) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return };
             let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
-            if let Ok(mut args) = SaveAnswers::from_form_data(&data) {
-                args.go = "stay".into();
-                autosave.dispatch(args);
+            // Only a pressed button carries `go`; an autosave says it stays on the page.
+            if data.append_with_str("go", "stay").is_err() {
+                return;
+            }
+            if let Ok(args) = SaveAnswers::from_form_data(&data) {
+                if saving.get_untracked() {
+                    waiting.set_value(Some(args));
+                } else {
+                    autosave.dispatch(args);
+                }
             }
         }
     };
