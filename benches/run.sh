@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: load Waypoint's home page and /healthz with oha (10 s, 64 connections each) beside
 # a bare axum handler serving the same bytes from memory, all in this one run, so the ratios
-# show what rendering, the database and the middleware cost. Then the release WASM size.
+# show what rendering, the database and the middleware cost. Then ranking the 923 careers for
+# one person (app::careers::matching::rank_matches) and the release WASM size.
 # Figures are medians-of-one-run from a shared 2-core machine: compare the ratios, not absolutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,6 +76,9 @@ sleep 0.5
 summarise "healthz (Waypoint)" "http://$APP_ADDR/healthz"
 summarise "healthz (bare axum)" "http://$BARE_ADDR/healthz"
 ratio "healthz (Waypoint)" "healthz (bare axum)"
+
+echo
+target/release/rank-matches
 
 echo
 wasm=$(ls target/site/pkg/*.wasm | head -1)

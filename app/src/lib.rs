@@ -2,6 +2,7 @@
 //! types, one module per capability. The `ssr` feature adds the server side (queries, sessions),
 //! `hydrate` the browser side; the two are never on together.
 
+pub mod about;
 pub mod accounts;
 pub mod admin;
 pub mod assessments;
@@ -21,8 +22,18 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// Public pages, for the sitemap. Every one carries a title, description and canonical link.
-pub const PUBLIC_PATHS: [&str; 8] =
-    ["/", "/assessments", "/careers", "/mentors", "/roadmap", "/resources", "/sign-in", "/sign-up"];
+pub const PUBLIC_PATHS: [&str; 10] = [
+    "/",
+    "/assessments",
+    "/assessments/interest-profiler",
+    "/careers",
+    "/mentors",
+    "/roadmap",
+    "/resources",
+    "/sign-in",
+    "/sign-up",
+    "/about",
+];
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -88,12 +99,19 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=home::NotFoundPage>
                     // Async: the page waits for its figures, so they are in the HTML without JavaScript.
                     <Route path=path!("") view=home::HomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/assessments") view=assessments::AssessmentsPage/>
-                    <Route path=path!("/assessments/:slug") view=assessments::AssessmentIntroPage/>
-                    <Route path=path!("/assessments/:slug/take") view=assessments::TakeAssessmentPage/>
-                    <Route path=path!("/assessments/:slug/results") view=assessments::AssessmentResultPage/>
-                    <Route path=path!("/assessments/:slug/results/:id") view=assessments::AssessmentResultPage/>
-                    <Route path=path!("/careers") view=careers::CareersPage/>
+                    // Async: titles come from the data, and every answer and score is in the HTML
+                    // itself, so these pages read (and forms post) without JavaScript.
+                    <Route path=path!("/assessments") view=assessments::AssessmentsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/assessments/:slug") view=assessments::AssessmentIntroPage ssr=SsrMode::Async/>
+                    <Route path=path!("/assessments/:slug/take") view=assessments::TakeAssessmentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/assessments/:slug/results") view=assessments::AssessmentResultPage ssr=SsrMode::Async/>
+                    <Route path=path!("/assessments/:slug/results/:id") view=assessments::AssessmentResultPage ssr=SsrMode::Async/>
+                    // Async so crawlers get whole pages and an unknown career a real 404. The static
+                    // "matches" segment is listed before ":code" (and isn't a valid code anyway).
+                    <Route path=path!("/careers") view=careers::CareersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/careers/matches") view=careers::CareerMatchesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/careers/:code") view=careers::CareerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/about") view=about::AboutPage/>
                     <Route path=path!("/mentors") view=booking::MentorsPage/>
                     <Route path=path!("/roadmap") view=roadmaps::RoadmapPage/>
                     <Route path=path!("/resources") view=resources::ResourcesPage/>

@@ -3,7 +3,6 @@ import { collectPageErrors, expectNoAxeViolations, waitForHydration } from "./su
 
 const areas = [
   { path: "/assessments", heading: "Career assessments" },
-  { path: "/careers", heading: "Careers" },
   { path: "/mentors", heading: "Mentors" },
   { path: "/roadmap", heading: "Your roadmap" },
   { path: "/resources", heading: "Resource library" },

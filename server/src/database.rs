@@ -27,6 +27,8 @@ pub enum DatabaseError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Sql(#[from] sqlx::Error),
+    #[error(transparent)]
+    Reference(#[from] crate::reference::ReferenceError),
 }
 
 /// How requests reach the database as the application role.
@@ -54,7 +56,7 @@ fn parse_url(name: &'static str, url: &str) -> Result<PgConnectOptions, Database
 
 impl Database {
     /// Starts the embedded cluster when no `DATABASE_URL` is set, creates Waypoint's database
-    /// in it if needed, and applies the migrations.
+    /// in it if needed, applies the migrations and loads the reference data.
     pub async fn open(config: &Config) -> Result<Self, DatabaseError> {
         let database = match &config.database_url {
             Some(url) => {
@@ -89,11 +91,18 @@ impl Database {
             .map_err(DatabaseError::Connect)
     }
 
+    /// Applies the migrations, then loads the reference data (O*NET careers, the Interest
+    /// Profiler) that every installation needs, demo data or not; both are no-ops when done.
     pub async fn migrate(&self) -> Result<(), DatabaseError> {
         let owner = self.owner_pool().await?;
-        MIGRATOR.run(&owner).await?;
+        let result = async {
+            MIGRATOR.run(&owner).await?;
+            crate::reference::load(&owner).await?;
+            Ok::<(), DatabaseError>(())
+        }
+        .await;
         owner.close().await;
-        Ok(())
+        result
     }
 
     /// The pool requests use.

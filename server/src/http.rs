@@ -69,6 +69,7 @@ pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .with_state(state)
+        .layer(axum::middleware::from_fn(server_fn_error_status))
         .layer(sessions)
         .layer(axum::middleware::from_fn(same_origin_writes))
         .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
@@ -89,6 +90,25 @@ pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// A server function whose arguments don't decode (a malformed request) never runs, so nothing
+/// sets its status and server_fn answers 500. The typed error in the body knows better: such an
+/// error is `AppError::Transport`, a 400, the caller's fault and not ours.
+async fn server_fn_error_status(request: Request, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = error.status();
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// The session store: the session layer and the expired-session sweeper share this one definition.
@@ -117,11 +137,28 @@ fn unhealthy() -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], body).into_response()
 }
 
-async fn sitemap(State(site_url): State<SiteUrl>) -> Response {
-    let urls: String = app::PUBLIC_PATHS
+/// The public pages and every career's page (codes read from the database, so the sitemap
+/// lists exactly the careers there are).
+async fn sitemap(State(site_url): State<SiteUrl>, State(pool): State<PgPool>) -> Response {
+    let codes: Vec<String> = match sqlx::query_scalar("select code from careers order by code").fetch_all(&pool).await {
+        Ok(codes) => codes,
+        Err(error) => {
+            tracing::error!(%error, "sitemap: reading career codes failed");
+            // Better no sitemap for a moment than one that drops every career page.
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "60")],
+                "The sitemap is briefly unavailable.",
+            )
+                .into_response();
+        }
+    };
+    let paths = app::PUBLIC_PATHS
         .iter()
-        .map(|path| format!("  <url><loc>{}</loc></url>\n", xml_escape(&site_url.absolute(path))))
-        .collect();
+        .map(|path| path.to_string())
+        .chain(codes.iter().map(|code| format!("/careers/{code}")));
+    let urls: String =
+        paths.map(|path| format!("  <url><loc>{}</loc></url>\n", xml_escape(&site_url.absolute(&path)))).collect();
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{urls}</urlset>\n"
     );

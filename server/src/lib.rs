@@ -1,5 +1,5 @@
 //! The Waypoint server: configuration, the embedded PostgreSQL launcher, database wiring, demo
-//! data and the HTTP surface. `main.rs` is the command line around it; the integration tests in
+//! and reference data, and the HTTP surface. `main.rs` is the command line around it; the integration tests in
 //! `tests/it` use the same pieces.
 
 pub mod config;
@@ -7,4 +7,5 @@ pub mod database;
 pub mod demo;
 pub mod embedded;
 pub mod http;
+pub mod reference;
 pub mod telemetry;

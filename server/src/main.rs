@@ -7,8 +7,8 @@ use server::{demo, http, telemetry};
 use tower_sessions::ExpiredDeletion;
 
 const USAGE: &str = "usage: server [serve | migrate | seed-demo | help]
-  serve      apply migrations, load the demo data once, and serve the site (default)
-  migrate    apply migrations and exit
+  serve      apply migrations, load the reference data and (once) the demo data, and serve the site (default)
+  migrate    apply migrations, load the reference data, and exit
   seed-demo  apply migrations, load the demo data if it is missing, and exit";
 
 #[tokio::main]

@@ -125,7 +125,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                         let input_id = format!("{id}-{index}");
                         view! {
                             <span class="likert-point">
-                                <input type="radio" id=input_id.clone() name=form_field(&field_name(position)) value=index.to_string() checked=chosen == Some(index)/>
+                                <input type="radio" id=input_id.clone() name=form_field(&field_name(position)) value=index.to_string() checked=chosen == Some(index) prop:checked=chosen == Some(index)/>
                                 <label for=input_id>{point.label}</label>
                             </span>
                         }
@@ -142,7 +142,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                         let checked = chosen.as_deref() == Some(option.key.as_str());
                         view! {
                             <span class="choice">
-                                <input type="radio" id=input_id.clone() name=form_field(&field_name(position)) value=option.key.clone() checked=checked/>
+                                <input type="radio" id=input_id.clone() name=form_field(&field_name(position)) value=option.key.clone() checked=checked prop:checked=checked/>
                                 <label for=input_id>{option.label}</label>
                             </span>
                         }
@@ -164,7 +164,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                         let checked = chosen.contains(&option.key);
                         view! {
                             <span class="choice">
-                                <input type="checkbox" id=input_id.clone() name=form_field(&option_field_name(position, &option.key)) value="on" checked=checked/>
+                                <input type="checkbox" id=input_id.clone() name=form_field(&option_field_name(position, &option.key)) value="on" checked=checked prop:checked=checked/>
                                 <label for=input_id>{option.label}</label>
                             </span>
                         }
@@ -188,7 +188,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                             let checked = chosen.is_some_and(|c| (c - value).abs() < 1e-9);
                             view! {
                                 <span class="likert-point">
-                                    <input type="radio" id=input_id.clone() name=form_field(&field_name(position)) value=text(value) checked=checked/>
+                                    <input type="radio" id=input_id.clone() name=form_field(&field_name(position)) value=text(value) checked=checked prop:checked=checked/>
                                     <label for=input_id>{text(value)}</label>
                                 </span>
                             }
@@ -201,7 +201,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                 view! {
                     <label for=input_id.clone() class="visually-hidden">"Your answer"</label>
                     <input type="number" id=input_id name=form_field(&field_name(position)) min=text(min) max=text(max) step=text(step)
-                        value=chosen.map(text) inputmode="decimal"/>
+                        value=chosen.map(text) prop:value=chosen.map(text).unwrap_or_default() inputmode="decimal"/>
                 }.into_any()
             }
         }
@@ -217,8 +217,8 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
                         view! {
                             <span class="rank">
                                 <select id=select_id.clone() name=form_field(&option_field_name(position, &option.key))>
-                                    <option value="" selected=current.is_none()>"Rank…"</option>
-                                    {(1..=n).map(|r| view! { <option value=r.to_string() selected=current == Some(r)>{r.to_string()}</option> }).collect_view()}
+                                    <option value="" selected=current.is_none() prop:selected=current.is_none()>"Rank…"</option>
+                                    {(1..=n).map(|r| view! { <option value=r.to_string() selected=current == Some(r) prop:selected=current == Some(r)>{r.to_string()}</option> }).collect_view()}
                                 </select>
                                 <label for=select_id>{option.label}</label>
                             </span>
@@ -235,9 +235,10 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
             };
             let text = match answer { Some(Answer::Text(t)) => t, _ => String::new() };
             let input_id = format!("{id}-text");
+            let current = text.clone();
             view! {
                 <label for=input_id.clone() class="visually-hidden">"Your answer"</label>
-                <textarea id=input_id name=form_field(&field_name(position)) rows="4" maxlength=max_length>{text}</textarea>
+                <textarea id=input_id name=form_field(&field_name(position)) rows="4" maxlength=max_length prop:value=current>{text}</textarea>
             }.into_any()
         }
     };
@@ -269,7 +270,21 @@ pub fn TakeAssessmentPage() -> impl IntoView {
     let page = move || query.read().get("page").and_then(|p| p.parse::<u32>().ok());
     let check = move || query.read().get("check").is_some_and(|c| c == "1");
     let save = ServerAction::<SaveAnswers>::new();
+    // Autosaves live as long as the page does (a page's form is updated in place when the
+    // person moves between pages). They go one at a time, so an older state of the page can
+    // never land after a newer one: a change made during a save waits, and only the latest goes.
     let autosave = ServerAction::<SaveAnswers>::new();
+    let waiting = StoredValue::new(None::<SaveAnswers>);
+    // The page the latest autosave was for: its outcome speaks for that page only.
+    let autosaved_page = RwSignal::new(0u32);
+    let saving = autosave.pending();
+    Effect::new(move |_| {
+        if !saving.get() {
+            if let Some(args) = waiting.try_update_value(Option::take).flatten() {
+                autosave.dispatch(args);
+            }
+        }
+    });
     let attempt = Resource::new(move || (slug(), page(), check(), save.version().get()), |(slug, page, check, _)| {
         assessment_page(slug, page, check)
     });
@@ -278,7 +293,7 @@ pub fn TakeAssessmentPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading questions…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <h1 id="page-heading">"Assessment"</h1><ErrorMessages errors/> }>
                     {move || Suspend::new(async move {
-                        attempt.await.map(|attempt| view! { <TakeForm attempt save autosave/> })
+                        attempt.await.map(|attempt| view! { <TakeForm attempt save autosave waiting autosaved_page saving/> })
                     })}
                 </ErrorBoundary>
             </Transition>
@@ -291,15 +306,20 @@ fn TakeForm(
     attempt: TakePage,
     save: ServerAction<SaveAnswers>,
     autosave: ServerAction<SaveAnswers>,
+    waiting: StoredValue<Option<SaveAnswers>>,
+    autosaved_page: RwSignal<u32>,
+    saving: Memo<bool>,
 ) -> impl IntoView {
     let TakePage { version_id, slug, title, notice, page, pages, questions, answers, answered, total, missing, signed_in } = attempt;
+    let this_page = move || autosaved_page.get() == page;
     let answered_now = move || match autosave.value().get() {
-        Some(Ok(outcome)) => outcome.answered,
+        Some(Ok(outcome)) if this_page() => outcome.answered,
         _ => answered,
     };
-    let saving = autosave.pending();
     let save_status = move || {
-        if saving.get() {
+        if !this_page() {
+            String::new()
+        } else if saving.get() {
             "Saving…".to_string()
         } else {
             match autosave.value().get() {
@@ -309,33 +329,37 @@ fn TakeForm(
             }
         }
     };
-    // Autosaves go one at a time, so an older state of the page can never land after a newer
-    // one: a change made while a save is under way waits, and only the latest waiting one goes.
-    let waiting = StoredValue::new(None::<SaveAnswers>);
-    Effect::new(move |_| {
-        if !saving.get() {
-            if let Some(args) = waiting.try_update_value(Option::take).flatten() {
-                autosave.dispatch(args);
-            }
-        }
-    });
     #[allow(unused_variables)]
     let on_change = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
         {
             use leptos::form::FromFormData;
             use wasm_bindgen::JsCast;
-            let Some(form) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok()) else { return };
+            // The changed control's own form (events may be delegated, so not `current_target`).
+            let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|control| control.closest("form").ok().flatten())
+                .and_then(|form| form.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
             let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
             // Only a pressed button carries `go`; an autosave says it stays on the page.
             if data.append_with_str("go", "stay").is_err() {
                 return;
             }
-            if let Ok(args) = SaveAnswers::from_form_data(&data) {
-                if saving.get_untracked() {
-                    waiting.set_value(Some(args));
-                } else {
-                    autosave.dispatch(args);
+            match SaveAnswers::from_form_data(&data) {
+                Err(error) => leptos::logging::warn!("autosave: the form didn't read as answers: {error}"),
+                Ok(args) => {
+                    // Only page-level state here (and the page from the form itself): the form
+                    // is reused when moving between pages, and so may this handler be.
+                    autosaved_page.set(args.page);
+                    if saving.get_untracked() {
+                        waiting.set_value(Some(args));
+                    } else {
+                        autosave.dispatch(args);
+                    }
                 }
             }
         }

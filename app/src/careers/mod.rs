@@ -1,23 +1,42 @@
-//! Careers: occupations with their interest profiles, and matching people to them.
+//! Careers: the 923 O*NET 29.3 occupations with what people in them do, the technology they
+//! use, the preparation they take and their interest profiles; matching people to them from
+//! their Interest Profiler scores; and the career someone chooses as their goal.
+//!
+//! - [`domain`]: codes, job zones, what the pages show, the O*NET credit line.
+//! - [`areas`]: the six RIASEC interest areas.
+//! - [`matching`]: ranking careers by how well they fit someone's scores (pure).
+//! - [`api`]: the server functions.
+//! - pages: `/careers` ([`CareersPage`]), `/careers/:code` ([`CareerPage`]), `/careers/matches`
+//!   ([`CareerMatchesPage`]), and [`TopMatches`] for an Interest Profiler results page.
 
-use crate::ui::{ComingArea, ComingAreaPage};
+pub mod api;
+pub mod areas;
+mod browse;
+mod detail;
+pub mod domain;
+mod matches;
+pub mod matching;
+
+pub use api::*;
+pub use browse::CareersPage;
+pub use detail::{CareerPage, InterestProfileChart};
+pub use domain::{CareerCode, CareerGoal, JobZone, ONET_CREDIT};
+pub use matches::{CareerMatchesPage, TopMatches};
+
 use leptos::prelude::*;
+use leptos_router::components::A;
 
-/// Until this area opens, its page says plainly what it will do.
-pub const AREA: ComingArea = ComingArea {
-    title: "Careers",
-    description: "Explore occupations from O*NET data on Waypoint, matched to your interests and grouped by the preparation they take.",
-    path: "/careers",
-    heading: "Careers",
-    summary: "Explore occupations and how well they fit your interests.",
-    plans: &[
-        "Browse O*NET occupations with what people in them do and the tools they use.",
-        "See careers ranked by how closely they match your interest profile, and why.",
-        "Filter by how much preparation a career takes, and choose one as your goal.",
-    ],
-};
-
+/// The O*NET credit line the licence asks for, with a link to the data credits.
 #[component]
-pub fn CareersPage() -> impl IntoView {
-    view! { <ComingAreaPage area=&AREA/> }
+pub fn OnetCredit() -> impl IntoView {
+    view! {
+        <p class="credit">
+            {ONET_CREDIT}
+            " "
+            <A href="/about#data">"About the data"</A>
+        </p>
+    }
 }
+
+/// Where someone takes the Interest Profiler.
+pub const INTEREST_PROFILER_PATH: &str = "/assessments/interest-profiler";

@@ -1,6 +1,8 @@
 //! Integration tests against a real PostgreSQL, one database per test (see `support`).
 
 mod accounts;
+mod assessments;
+mod careers;
 mod config;
 mod demo;
 mod embedded;

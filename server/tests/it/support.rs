@@ -74,6 +74,8 @@ fn cluster() -> &'static Cluster {
                     .await
                     .expect("connect to template");
                 MIGRATOR.run(&pool).await.expect("migrations apply");
+                // Every test's database has the reference data, as every installation does.
+                server::reference::load(&pool).await.expect("reference data loads");
                 pool.close().await;
                 Cluster { maintenance, template, _embedded: embedded }
             })
