@@ -377,6 +377,27 @@ pub async fn save_answers(
         if on_page.is_empty() {
             return Err(AppError::NotFound(format!("page {page} of this assessment")));
         }
+        // A second press of Finish (a double click, a resent form) finds the attempt already
+        // completed: show that result rather than starting a new attempt from this page.
+        if go == "finish" && taker.answers(&mut tx, &version).await?.is_empty() {
+            if let store::Taker::Member(user) = &taker {
+                let just_completed: Option<Uuid> = sqlx::query_scalar(
+                    "select id from assessment_results where user_id = $1 and assessment_id = $2 \
+                        and status = 'completed' and completed_at > now() - interval '2 minutes' \
+                      order by completed_at desc limit 1",
+                )
+                .bind(user.user_id)
+                .bind(version.id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(id) = just_completed {
+                    tx.commit().await?;
+                    leptos_axum::redirect(&format!("/assessments/{slug}/results/{id}"));
+                    let total = version.questions.len() as u32;
+                    return Ok(SaveOutcome { answered: total, total });
+                }
+            }
+        }
         let mut given = Answers::new();
         let mut problems = Vec::new();
         for numbered in &on_page {

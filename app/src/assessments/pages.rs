@@ -310,6 +310,9 @@ fn TakeForm(
     autosaved_page: RwSignal<u32>,
     saving: Memo<bool>,
 ) -> impl IntoView {
+    // Autosaving happens in the browser only.
+    #[cfg(not(feature = "hydrate"))]
+    let _ = waiting;
     let TakePage { version_id, slug, title, notice, page, pages, questions, answers, answered, total, missing, signed_in } = attempt;
     let this_page = move || autosaved_page.get() == page;
     let answered_now = move || match autosave.value().get() {
@@ -556,9 +559,15 @@ fn ResultBody(view: ResultView) -> impl IntoView {
         <h2>"What your areas mean"</h2>
         <p>"Highest first. These describe kinds of work you may enjoy: use them to explore, not to rule anything out."</p>
         <ul class="areas">{areas}</ul>
-        {view.is_interest_profiler.then(|| view! {
-            <h2>"Careers to explore"</h2>
-            <p><A href="/careers/matches">"See the careers that match your interests"</A>", grouped by how well they fit and by how much preparation they take."</p>
+        {view.is_interest_profiler.then(|| {
+            let scores = super::interest_profiler::AREAS.map(|letter| {
+                view.sheet.scores.iter().find(|s| s.key == letter.to_string()).map(|s| s.score).unwrap_or(0.0)
+            });
+            view! {
+                <h2>"Careers to explore"</h2>
+                <crate::careers::TopMatches scores limit=5/>
+                <p><A href="/careers/matches">"See the careers that match your interests"</A>", grouped by how well they fit and by how much preparation they take."</p>
+            }
         })}
         <h2>"Your history"</h2>
         {if history.len() <= 1 {
