@@ -2,7 +2,6 @@ import { test, expect } from "@playwright/test";
 import { collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
 
 const areas = [
-  { path: "/assessments", heading: "Career assessments" },
   { path: "/mentors", heading: "Mentors" },
   { path: "/roadmap", heading: "Your roadmap" },
   { path: "/resources", heading: "Resource library" },
