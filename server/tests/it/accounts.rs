@@ -7,75 +7,16 @@ use crate::support::TestDb;
 use app::accounts::profile::Profile;
 use app::accounts::{Role, SessionUser};
 use app::admin::UserPage;
+use crate::web::{form, server_fn_request, Reply, HOST, ORIGIN};
 use app::error::AppError;
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Request, StatusCode};
-use http_body_util::BodyExt;
-use leptos::prelude::FromServerFnError;
-use tower::ServiceExt;
+use axum::http::{header, Request, StatusCode};
 use uuid::Uuid;
 
 /// The password every fixture account gets (see [`Site::with_tenants`]).
 const PASSWORD: &str = "tea at the lighthouse at six";
 const STRONG: &str = "plum orchard under a quiet moon";
-const HOST: &str = "waypoint.example";
-const ORIGIN: &str = "https://waypoint.example";
 const WRONG_CREDENTIALS: &str = "Wrong email, username or password.";
-
-/// Percent-encodes a form field (application/x-www-form-urlencoded).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
-fn form(fields: &[(&str, &str)]) -> String {
-    fields.iter().map(|(name, value)| format!("{}={}", encode(name), encode(value))).collect::<Vec<_>>().join("&")
-}
-
-/// One response, read whole.
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    /// The session cookie this response sets, if it sets a live one.
-    fn session_cookie(&self) -> Option<String> {
-        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|value| value.to_str().ok()).find_map(|cookie| {
-            let value = cookie.strip_prefix("waypoint_session=")?.split(';').next()?.to_string();
-            let removed = cookie.to_ascii_lowercase().contains("max-age=0");
-            (!value.is_empty() && !removed).then_some(value)
-        })
-    }
-
-    /// The typed error a server function answered with.
-    fn error(&self) -> AppError {
-        assert!(!self.status.is_success(), "expected an error, got {} {}", self.status, self.body);
-        AppError::de(self.body.clone().into())
-    }
-
-    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
-        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("{error}: {}", self.body))
-    }
-
-    /// Where a successful server function sends the browser next.
-    fn redirect(&self) -> Option<&str> {
-        self.headers.get(header::LOCATION).and_then(|value| value.to_str().ok())
-    }
-
-    #[track_caller]
-    fn assert_ok(&self) -> &Self {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
-        self
-    }
-}
 
 /// The site in-process, called as a browser on the site itself would.
 struct Site {
@@ -109,23 +50,12 @@ impl Site {
     }
 
     async fn send_via(router: axum::Router, request: Request<Body>) -> Reply {
-        let response = router.oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
+        Reply::send(router, request).await
     }
 
     /// A server function request without any Origin or Referer yet.
     fn post(endpoint: &str, cookie: Option<&str>) -> axum::http::request::Builder {
-        let mut request = Request::post(format!("/api/{endpoint}"))
-            .header(header::HOST, HOST)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, format!("waypoint_session={cookie}"));
-        }
-        request
+        server_fn_request(endpoint, "application/x-www-form-urlencoded", cookie)
     }
 
     /// A server function call from a page of this site.

@@ -11,81 +11,19 @@ use app::assessments::definition::QuestionKind;
 use app::assessments::interest_profiler::{self, SLUG, SOURCE};
 use app::assessments::scoring::Answer;
 use app::assessments::{AssessmentCard, Progress, ResultSummary, ResultView, SaveOutcome, TakePage};
+use crate::web::{form, server_fn_request, Reply, HOST, ORIGIN};
 use app::error::AppError;
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Request, StatusCode};
-use http_body_util::BodyExt;
-use leptos::prelude::FromServerFnError;
+use axum::http::{header, Request, StatusCode};
 use std::collections::BTreeMap;
-use tower::ServiceExt;
 use uuid::Uuid;
 
 const PASSWORD: &str = "tea at the lighthouse at six";
 const STRONG: &str = "plum orchard under a quiet moon";
-const HOST: &str = "waypoint.example";
-const ORIGIN: &str = "https://waypoint.example";
 const RELOAD: &str =
     "This assessment has been updated since you opened the page. Reload it to continue with the new version.";
 
 // The harness: the site in-process, and browsers that keep their session cookie ----------------
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
-
-fn form<N: AsRef<str>, V: AsRef<str>>(fields: &[(N, V)]) -> String {
-    fields
-        .iter()
-        .map(|(name, value)| format!("{}={}", encode(name.as_ref()), encode(value.as_ref())))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    /// The session cookie this response sets: `Some(None)` when it removes it.
-    fn set_session_cookie(&self) -> Option<Option<String>> {
-        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|value| value.to_str().ok()).find_map(|cookie| {
-            let value = cookie.strip_prefix("waypoint_session=")?.split(';').next()?.to_string();
-            let removed = cookie.to_ascii_lowercase().contains("max-age=0");
-            Some((!value.is_empty() && !removed).then_some(value))
-        })
-    }
-
-    #[track_caller]
-    fn error(&self) -> AppError {
-        assert!(!self.status.is_success(), "expected an error, got {} {}", self.status, self.body);
-        AppError::de(self.body.clone().into())
-    }
-
-    #[track_caller]
-    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
-        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("{error}: {}", self.body))
-    }
-
-    /// Where a successful server function sends the browser next.
-    fn redirect(&self) -> Option<&str> {
-        self.headers.get(header::LOCATION).and_then(|value| value.to_str().ok())
-    }
-
-    #[track_caller]
-    fn assert_ok(&self) -> &Self {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
-        self
-    }
-}
 
 /// One browser: its session cookie, kept and replaced as the site sets it.
 #[derive(Debug, Clone, Default)]
@@ -132,11 +70,7 @@ impl Site {
             Some(cookie) => request.header(header::COOKIE, format!("waypoint_session={cookie}")),
             None => request,
         };
-        let response = self.router.clone().oneshot(request.body(body).unwrap()).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        let reply = Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() };
+        let reply = Reply::send(self.router.clone(), request.body(body).unwrap()).await;
         if let Some(cookie) = reply.set_session_cookie() {
             browser.cookie = cookie;
         }
@@ -150,11 +84,7 @@ impl Site {
         endpoint: &str,
         fields: &[(N, V)],
     ) -> Reply {
-        let request = Request::post(format!("/api/{endpoint}"))
-            .header(header::HOST, HOST)
-            .header(header::ORIGIN, ORIGIN)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json");
+        let request = server_fn_request(endpoint, "application/x-www-form-urlencoded", None).header(header::ORIGIN, ORIGIN);
         self.send(browser, request, Body::from(form(fields))).await
     }
 

@@ -6,56 +6,15 @@ use crate::support::TestDb;
 use app::careers::api::{MyMatches, Ranking};
 use app::careers::domain::{CareerDetail, CareerList};
 use app::careers::{CareerGoal, JobZone, ONET_CREDIT};
+use crate::web::{form, server_fn_request, Reply, HOST, ORIGIN};
 use app::error::AppError;
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Request, StatusCode};
-use http_body_util::BodyExt;
-use leptos::prelude::FromServerFnError;
+use axum::http::{header, Request, StatusCode};
 use server::reference::careers::CareersOutcome;
-use tower::ServiceExt;
 
 const PASSWORD: &str = "tea at the lighthouse at six";
-const HOST: &str = "waypoint.example";
-const ORIGIN: &str = "https://waypoint.example";
 const DEVELOPERS: &str = "15-1252.00";
 const NURSES: &str = "29-1141.00";
-
-struct Reply {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
-}
-
-impl Reply {
-    #[track_caller]
-    fn json<T: serde::de::DeserializeOwned>(&self) -> T {
-        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
-        serde_json::from_str(&self.body).unwrap_or_else(|error| panic!("{error}: {}", self.body))
-    }
-
-    #[track_caller]
-    fn error(&self) -> AppError {
-        assert!(!self.status.is_success(), "expected an error, got {} {}", self.status, self.body);
-        AppError::de(self.body.clone().into())
-    }
-
-    fn session_cookie(&self) -> Option<String> {
-        self.headers.get_all(header::SET_COOKIE).iter().filter_map(|value| value.to_str().ok()).find_map(|cookie| {
-            let value = cookie.strip_prefix("waypoint_session=")?.split(';').next()?.to_string();
-            (!value.is_empty()).then_some(value)
-        })
-    }
-}
-
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
-}
 
 /// The site in-process, as a browser on the site would call it.
 struct Site {
@@ -81,11 +40,7 @@ impl Site {
     }
 
     async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.into_body().collect().await.unwrap().to_bytes();
-        Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
+        Reply::send(self.router.clone(), request).await
     }
 
     /// A page as a browser gets it, without the renderer's hydration markers between texts.
@@ -100,21 +55,13 @@ impl Site {
     }
 
     fn post(endpoint: &str, content_type: &str, cookie: Option<&str>) -> axum::http::request::Builder {
-        let mut request = Request::post(format!("/api/{endpoint}"))
-            .header(header::HOST, HOST)
-            .header(header::ORIGIN, ORIGIN)
-            .header(header::CONTENT_TYPE, content_type)
-            .header(header::ACCEPT, "application/json");
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, format!("waypoint_session={cookie}"));
-        }
-        request
+        server_fn_request(endpoint, content_type, cookie).header(header::ORIGIN, ORIGIN)
     }
 
     /// A server function called with form fields, as `ActionForm`s and resources do.
     async fn call(&self, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Reply {
-        let body = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
-        let request = Self::post(endpoint, "application/x-www-form-urlencoded", cookie).body(Body::from(body)).unwrap();
+        let request =
+            Self::post(endpoint, "application/x-www-form-urlencoded", cookie).body(Body::from(form(fields))).unwrap();
         self.send(request).await
     }
 

@@ -10,3 +10,4 @@ mod fixtures;
 mod http;
 mod schema;
 mod support;
+mod web;
