@@ -2,7 +2,7 @@
 //! posted as forms with the session cookie, the CSRF check, sessions, throttling, profiles,
 //! mentor applications, administration, the data export and account deletion.
 
-use crate::fixtures::{tenant, user, Tenant};
+use crate::fixtures::{user, Tenant};
 use crate::support::TestDb;
 use app::accounts::profile::Profile;
 use app::accounts::{Role, SessionUser};
@@ -26,17 +26,14 @@ struct Site {
 
 impl Site {
     async fn new() -> Site {
-        let db = TestDb::new().await;
-        let router = crate::http::app(db.app.clone());
+        let (db, router) = crate::web::site().await;
         Site { db, router }
     }
 
     /// Two organizations of fixtures (acme and globex) whose accounts all have [`PASSWORD`].
     async fn with_tenants() -> (Site, Tenant, Tenant) {
         let site = Site::new().await;
-        let acme = tenant(&site.db.owner, "acme").await;
-        let globex = tenant(&site.db.owner, "globex").await;
-        site.set_everyones_password().await;
+        let (acme, globex) = crate::web::tenants(&site.db, PASSWORD).await;
         (site, acme, globex)
     }
 

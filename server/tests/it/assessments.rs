@@ -44,18 +44,14 @@ struct Site {
 
 impl Site {
     async fn new() -> Site {
-        let db = TestDb::new().await;
-        let router = crate::http::app(db.app.clone());
+        let (db, router) = crate::web::site().await;
         Site { db, router }
     }
 
     /// Two organizations of fixtures (acme and globex) whose accounts all have [`PASSWORD`].
     async fn with_tenants() -> (Site, Tenant, Tenant) {
         let site = Site::new().await;
-        let acme = tenant(&site.db.owner, "acme").await;
-        let globex = tenant(&site.db.owner, "globex").await;
-        let hash = app::accounts::password::hash(PASSWORD).unwrap();
-        sqlx::query("update users set password_hash = $1").bind(hash).execute(&site.db.owner).await.unwrap();
+        let (acme, globex) = crate::web::tenants(&site.db, PASSWORD).await;
         // The fixtures' "values" assessment predates the engine's definition format (its question
         // has `{"points": 5}`), so the engine refuses to load it; these tests are not about it.
         sqlx::query("update assessments set deleted_at = now() where slug = 'values'")

@@ -1,7 +1,7 @@
 //! Careers end to end: the O*NET loader, the career pages and search as a browser and a crawler
 //! see them, the sitemap, matching, and career goals with their row-level security.
 
-use crate::fixtures::{as_ctx, sqlstate, tenant, Tenant};
+use crate::fixtures::{as_ctx, sqlstate, Tenant};
 use crate::support::TestDb;
 use app::careers::api::{MyMatches, Ranking};
 use app::careers::domain::{CareerDetail, CareerList};
@@ -24,18 +24,14 @@ struct Site {
 
 impl Site {
     async fn new() -> Site {
-        let db = TestDb::new().await;
-        let router = crate::http::app(db.app.clone());
+        let (db, router) = crate::web::site().await;
         Site { db, router }
     }
 
     /// With two organizations of fixture accounts, all with [`PASSWORD`].
     async fn with_tenants() -> (Site, Tenant, Tenant) {
         let site = Site::new().await;
-        let acme = tenant(&site.db.owner, "acme").await;
-        let globex = tenant(&site.db.owner, "globex").await;
-        let hash = app::accounts::password::hash(PASSWORD).unwrap();
-        sqlx::query("update users set password_hash = $1").bind(hash).execute(&site.db.owner).await.unwrap();
+        let (acme, globex) = crate::web::tenants(&site.db, PASSWORD).await;
         (site, acme, globex)
     }
 

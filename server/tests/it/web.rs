@@ -99,3 +99,19 @@ impl Reply {
         self
     }
 }
+
+/// A fresh database and the site's router over it (connected as `waypoint_app`).
+pub async fn site() -> (crate::support::TestDb, axum::Router) {
+    let db = crate::support::TestDb::new().await;
+    let router = crate::http::app(db.app.clone());
+    (db, router)
+}
+
+/// Two organizations of fixtures (acme and globex); every account's password becomes `password`.
+pub async fn tenants(db: &crate::support::TestDb, password: &str) -> (crate::fixtures::Tenant, crate::fixtures::Tenant) {
+    let acme = crate::fixtures::tenant(&db.owner, "acme").await;
+    let globex = crate::fixtures::tenant(&db.owner, "globex").await;
+    let hash = app::accounts::password::hash(password).unwrap();
+    sqlx::query("update users set password_hash = $1").bind(hash).execute(&db.owner).await.unwrap();
+    (acme, globex)
+}
