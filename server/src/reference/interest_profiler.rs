@@ -3,6 +3,7 @@
 //! passes the same checks as an authored assessment, and is written in one transaction. A
 //! platform administrator may later publish a new version; this loader then leaves it alone.
 
+use app::assessments::authoring::insert_questions;
 use app::assessments::interest_profiler::{definition, SLUG, SOURCE};
 use sqlx::PgPool;
 
@@ -33,23 +34,10 @@ pub async fn load(owner: &PgPool) -> Result<bool, sqlx::Error> {
     .bind(definition.estimated_minutes.map(|m| m as i32))
     .fetch_one(&mut *tx)
     .await?;
-    for numbered in definition.numbered() {
-        let (kind, options, scoring) = numbered.question.to_stored();
-        sqlx::query(
-            "insert into assessment_questions (assessment_id, position, section, prompt, question_type, required, options, scoring) \
-             values ($1, $2, $3, $4, $5::question_type, $6, $7, $8)",
-        )
-        .bind(id)
-        .bind(numbered.position as i32)
-        .bind(&numbered.section)
-        .bind(&numbered.question.prompt)
-        .bind(kind)
-        .bind(numbered.question.required)
-        .bind(options)
-        .bind(scoring)
-        .execute(&mut *tx)
-        .await?;
-    }
+    // The same writer an administrator's save uses.
+    insert_questions(&mut tx, id, &definition.numbered())
+        .await
+        .map_err(|error| sqlx::Error::Protocol(format!("writing the Interest Profiler's questions: {error}")))?;
     tx.commit().await?;
     Ok(true)
 }
