@@ -32,11 +32,8 @@ pub(crate) fn app(pool: sqlx::PgPool) -> axum::Router {
 }
 
 async fn get(app: axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = app.oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, headers, String::from_utf8_lossy(&body).into_owned())
+    let reply = crate::web::Reply::send(app, Request::get(path).body(Body::empty()).unwrap()).await;
+    (reply.status, reply.headers, reply.body)
 }
 
 #[tokio::test]
