@@ -187,18 +187,9 @@ pub fn HomePage() -> impl IntoView {
 
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
     view! {
-        <leptos_meta::Title text="Page not found · Waypoint"/>
-        <leptos_meta::Meta name="robots" content="noindex"/>
-        <section class="page" aria-labelledby="page-heading">
-            <h1 id="page-heading">"We couldn't find that page"</h1>
-            <p class="lead">"The address may be mistyped, or the page may have moved."</p>
-            <p><A href="/">"Go to the home page"</A></p>
-        </section>
+        <crate::ui::NotFound title="Page not found" heading="We couldn't find that page"
+            lead="The address may be mistyped, or the page may have moved." href="/" link="Go to the home page"/>
     }
 }
 

@@ -41,18 +41,10 @@ pub fn CareerPage() -> impl IntoView {
 /// An unknown or malformed code: a real 404 with a way on.
 #[component]
 fn CareerNotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(http::StatusCode::NOT_FOUND);
-    }
     view! {
-        <leptos_meta::Title text="Career not found · Waypoint"/>
-        <leptos_meta::Meta name="robots" content="noindex"/>
-        <section class="page" aria-labelledby="page-heading">
-            <h1 id="page-heading">"We couldn't find that career"</h1>
-            <p class="lead">"There is no career with that code. O*NET-SOC codes look like 15-1252.00."</p>
-            <p><A href="/careers">"Browse and search all careers"</A></p>
-        </section>
+        <crate::ui::NotFound title="Career not found" heading="We couldn't find that career"
+            lead="There is no career with that code. O*NET-SOC codes look like 15-1252.00."
+            href="/careers" link="Browse and search all careers"/>
     }
 }
 

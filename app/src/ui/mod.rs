@@ -165,6 +165,31 @@ pub fn ComingAreaPage(area: &'static ComingArea) -> impl IntoView {
     }
 }
 
+/// A real 404: the status on the server's response, a title search engines don't index, and a
+/// way on. `title` gets " · Waypoint" appended.
+#[component]
+pub fn NotFound(
+    title: &'static str,
+    heading: &'static str,
+    lead: &'static str,
+    href: &'static str,
+    link: &'static str,
+) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=format!("{title} · Waypoint")/>
+        <Meta name="robots" content="noindex"/>
+        <section class="page" aria-labelledby="page-heading">
+            <h1 id="page-heading">{heading}</h1>
+            <p class="lead">{lead}</p>
+            <p><A href=href>{link}</A></p>
+        </section>
+    }
+}
+
 /// Shows typed errors from an `ErrorBoundary` as readable messages.
 #[component]
 pub fn ErrorMessages(errors: ArcRwSignal<Errors>) -> impl IntoView {
