@@ -1,7 +1,8 @@
 import { defineConfig } from "@playwright/test";
 
-// The server is built by `make test` (cargo leptos build) and started here on its own port,
-// with a fresh embedded database under .data/e2e, so the suite never touches `make run`'s data.
+// The server is the release build that `make run` serves (`make release`, run by `make test`
+// first), started here on its own port with a fresh embedded database under .data/e2e, so the
+// suite tests what users get and never touches `make run`'s data.
 const port = process.env.WAYPOINT_E2E_PORT ?? "3100";
 const baseURL = `http://127.0.0.1:${port}`;
 
@@ -34,7 +35,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "../target/debug/server",
+    command: "../target/release/server",
     url: `${baseURL}/healthz`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -1,5 +1,5 @@
-import { test, expect, type Page } from "@playwright/test";
-import { collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
+import type { Page } from "@playwright/test";
+import { test, expect, collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
 
 // Accounts from the demo data (README lists them).
 const ORG_ADMIN = { login: "riverside-admin", password: "waypoint-orgadmin-demo" };

@@ -1,5 +1,5 @@
-import { test, expect, type Page } from "@playwright/test";
-import { collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
+import type { Page } from "@playwright/test";
+import { test, expect, collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
 
 // The Short Form's items run R, R, I, I, A, A, S, S, E, E, C, C and repeat every 12.
 const AREAS = ["R", "I", "A", "S", "E", "C"];

@@ -1,5 +1,5 @@
-import { test, expect, type Page } from "@playwright/test";
-import { collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
+import type { Page } from "@playwright/test";
+import { test, expect, collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
 
 const CREDIT_START = "This product includes information from the O*NET 29.3 Database";
 

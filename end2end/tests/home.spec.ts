@@ -1,5 +1,4 @@
-import { test, expect } from "@playwright/test";
-import { collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
+import { test, expect, collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
 
 test.describe("home page", () => {
   test("is rendered on the server: readable with JavaScript off", async ({ browser }) => {

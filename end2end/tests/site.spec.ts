@@ -1,5 +1,4 @@
-import { test, expect } from "@playwright/test";
-import { collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
+import { test, expect, collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
 
 const areas = [
   { path: "/mentors", heading: "Mentors" },

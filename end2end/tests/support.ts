@@ -1,5 +1,30 @@
-import { expect, type Page } from "@playwright/test";
+import { test as base, expect, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
+
+/**
+ * Playwright's `test`, failing any test during which the page logged a console error or threw
+ * (a panic in the WASM, a hydration mismatch, a CSP violation). A panic during hydration stops
+ * the page responding until a reload, so no test may pass over one. The browser's own
+ * "Failed to load resource" lines for 4xx answers are left to the tests that expect them
+ * (`collectPageErrors` checks responses where a test wants none).
+ */
+export const test = base.extend<{ failOnConsoleErrors: void }>({
+  failOnConsoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+          errors.push(`console error on ${page.url()}: ${message.text()}`);
+        }
+      });
+      page.on("pageerror", (error) => errors.push(`uncaught on ${page.url()}: ${error.message}`));
+      await use();
+      expect(errors, "errors in the browser console").toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 /** Waits until the WASM bundle has hydrated the page (App sets data-hydrated on <body>). */
 export async function waitForHydration(page: Page) {
