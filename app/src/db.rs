@@ -32,11 +32,23 @@ impl RequestContext {
 pub struct AppState {
     /// Connected as `waypoint_app`, which row-level security binds.
     pub pool: PgPool,
+    /// A few connections of their own (also `waypoint_app`) for the session store and the sign-in
+    /// throttle, which write while a request transaction is open: on the request pool a burst of
+    /// sign-ins held every connection and waited for one more.
+    pub guard_pool: PgPool,
 }
 
 /// The pool from context, or a typed error when it is missing (never a panic in a render path).
 pub fn pool() -> Result<PgPool, AppError> {
     leptos::prelude::use_context::<AppState>().map(|state| state.pool).ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// The session store's and the throttle's pool (see [`AppState::guard_pool`]).
+pub fn guard_pool() -> Result<PgPool, AppError> {
+    leptos::prelude::use_context::<AppState>().map(|state| state.guard_pool).ok_or_else(|| {
         tracing::error!("AppState missing from the Leptos context");
         AppError::Internal
     })

@@ -87,7 +87,7 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         match &error {
             sqlx::Error::RowNotFound => AppError::NotFound("that".into()),
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Protocol(_) => {
                 tracing::error!(%error, "database unavailable");
                 AppError::Unavailable
             }
@@ -96,6 +96,13 @@ impl From<sqlx::Error> for AppError {
                 Some("23P01") => AppError::Conflict("That time overlaps another session.".into()),
                 Some("42501") => AppError::Forbidden,
                 Some("23503") => AppError::NotFound("what that refers to".into()),
+                // The server went away or is out of room (connection exception, insufficient
+                // resources, operator intervention such as a shutdown in progress): it comes
+                // back by itself, so the caller may retry. Not our bug, not a 500.
+                Some(code) if code.starts_with("08") || code.starts_with("53") || code.starts_with("57") => {
+                    tracing::error!(%error, "database unavailable");
+                    AppError::Unavailable
+                }
                 Some("23514") | Some("22P02") | Some("22001") => {
                     tracing::warn!(%error, "database refused a value the domain types let through");
                     AppError::invalid("Some of that information isn't valid.")

@@ -23,8 +23,16 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The public origin for canonical links and the sitemap (`WAYPOINT_PUBLIC_URL`).
     pub public_url: String,
-    /// Load the demo organization and accounts once (`WAYPOINT_DEMO_DATA`, default on).
+    /// Load the demo organization and accounts once (`WAYPOINT_DEMO_DATA`). On by default only
+    /// for the embedded database over plain http (a local machine): their passwords are public.
     pub load_demo_data: bool,
+    /// Whether demo accounts may exist in the database at all: in the local default, or when
+    /// `WAYPOINT_DEMO_DATA=true` is given explicitly. Otherwise the server refuses to start with
+    /// them present.
+    pub demo_accounts_allowed: bool,
+    /// Proxies whose `X-Forwarded-For` is believed for the client's address
+    /// (`WAYPOINT_TRUSTED_PROXIES`: addresses or CIDR networks, comma-separated; default none).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Mark cookies Secure and send HSTS: on when the public URL is https.
     pub behind_https: bool,
     pub leptos: LeptosOptions,
@@ -41,6 +49,25 @@ fn flag(name: &'static str, default: bool) -> Result<bool, ConfigError> {
         Some(value) if ["0", "false", "no", "off"].contains(&value.as_str()) => Ok(false),
         Some(value) => Err(ConfigError::Invalid { name, reason: format!("expected true or false, got {value:?}") }),
     }
+}
+
+/// "10.0.0.1, 192.168.0.0/16, ::1" -> the networks (a bare address is a network of one).
+pub fn trusted_proxies(value: Option<&str>) -> Result<Vec<ipnet::IpNet>, ConfigError> {
+    let Some(value) = value else { return Ok(Vec::new()) };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<ipnet::IpNet>()
+                .or_else(|_| entry.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| ConfigError::Invalid {
+                    name: "WAYPOINT_TRUSTED_PROXIES",
+                    reason: format!("{entry:?} is neither an IP address nor a network like 10.0.0.0/8"),
+                })
+        })
+        .collect()
 }
 
 impl Config {
@@ -64,13 +91,18 @@ impl Config {
             }
             None => format!("http://{}", leptos.site_addr),
         };
+        let database_url = var("DATABASE_URL").map(SecretString::from);
+        let local = database_url.is_none() && !public_url.starts_with("https://");
+        let load_demo_data = flag("WAYPOINT_DEMO_DATA", local)?;
         Ok(Self {
-            database_url: var("DATABASE_URL").map(SecretString::from),
+            database_url,
             app_database_url: var("APP_DATABASE_URL").map(SecretString::from),
             data_dir: var("WAYPOINT_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".data")),
             behind_https: public_url.starts_with("https://"),
             public_url,
-            load_demo_data: flag("WAYPOINT_DEMO_DATA", true)?,
+            demo_accounts_allowed: local || load_demo_data,
+            load_demo_data,
+            trusted_proxies: trusted_proxies(var("WAYPOINT_TRUSTED_PROXIES").as_deref())?,
             leptos,
         })
     }

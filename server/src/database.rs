@@ -12,6 +12,9 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 /// The role every request runs as (created by the first migration).
 pub const APP_ROLE: &str = "waypoint_app";
+/// The role the request pool logs in as when it must `SET ROLE waypoint_app` (created by the
+/// hardening migration): it owns nothing and can do nothing but become `waypoint_app`.
+pub const LOGIN_ROLE: &str = "waypoint_login";
 /// The database the embedded cluster keeps Waypoint in.
 pub const EMBEDDED_DATABASE: &str = "waypoint";
 
@@ -29,6 +32,20 @@ pub enum DatabaseError {
     Sql(#[from] sqlx::Error),
     #[error(transparent)]
     Reference(#[from] crate::reference::ReferenceError),
+    #[error("could not set up the {LOGIN_ROLE} role the request pool logs in as (the DATABASE_URL role needs CREATEROLE, or set APP_DATABASE_URL): {0}")]
+    LoginRole(#[source] sqlx::Error),
+}
+
+/// The login role's password, derived from the owner's URL (which holds the owner's password),
+/// so every server started with the same `DATABASE_URL` sets and uses the same one and nothing
+/// is stored anywhere. An owner URL without a password gets a random one for this process.
+fn login_password(owner_url: &str) -> String {
+    use blake2::Digest;
+    let authority = owner_url.split_once("://").map_or(owner_url, |(_, rest)| rest).split(['/', '?']).next().unwrap_or("");
+    let has_password = authority.rsplit_once('@').is_some_and(|(user_info, _)| user_info.contains(':'));
+    let seed = if has_password { owner_url.to_string() } else { uuid::Uuid::new_v4().to_string() };
+    let digest = blake2::Blake2s256::new().chain_update(b"waypoint_login\0").chain_update(seed.as_bytes()).finalize();
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// How requests reach the database as the application role.
@@ -36,9 +53,10 @@ pub enum DatabaseError {
 pub enum AppConnection {
     /// Log in as `waypoint_app` directly (the embedded cluster, or `APP_DATABASE_URL`).
     Direct(PgConnectOptions),
-    /// Log in as the owner and `SET ROLE waypoint_app` on every new connection: for a
-    /// `DATABASE_URL` without `APP_DATABASE_URL`. The policies still bind, as they check the
-    /// current role.
+    /// Log in as `waypoint_login` (on the owner's server, with a password the owner sets at
+    /// start-up) and `SET ROLE waypoint_app` on every new connection: for a `DATABASE_URL`
+    /// without `APP_DATABASE_URL`. Requests never hold a connection logged in as the owner, so a
+    /// `RESET ROLE` slipped into a query cannot gain the owner's rights.
     SetRole(PgConnectOptions),
 }
 
@@ -48,6 +66,8 @@ pub struct Database {
     pub owner: PgConnectOptions,
     pub app: AppConnection,
     embedded: Option<EmbeddedPostgres>,
+    /// The password migrate() gives `waypoint_login` (SET ROLE mode only).
+    login_password: Option<String>,
 }
 
 fn parse_url(name: &'static str, url: &str) -> Result<PgConnectOptions, DatabaseError> {
@@ -58,14 +78,19 @@ impl Database {
     /// Starts the embedded cluster when no `DATABASE_URL` is set, creates Waypoint's database
     /// in it if needed, applies the migrations and loads the reference data.
     pub async fn open(config: &Config) -> Result<Self, DatabaseError> {
+        let mut login_password_to_set = None;
         let database = match &config.database_url {
             Some(url) => {
                 let owner = parse_url("DATABASE_URL", url.expose_secret())?;
                 let app = match &config.app_database_url {
                     Some(app_url) => AppConnection::Direct(parse_url("APP_DATABASE_URL", app_url.expose_secret())?),
-                    None => AppConnection::SetRole(owner.clone()),
+                    None => {
+                        let password = login_password(url.expose_secret());
+                        login_password_to_set = Some(password.clone());
+                        AppConnection::SetRole(owner.clone().username(LOGIN_ROLE).password(&password))
+                    }
                 };
-                Database { owner, app, embedded: None }
+                Database { owner, app, embedded: None, login_password: login_password_to_set }
             }
             None => {
                 let cluster = EmbeddedPostgres::start(&EmbeddedOptions::new(config.data_dir.join("postgres"))).await?;
@@ -75,6 +100,7 @@ impl Database {
                     owner: cluster.connect_options(SUPERUSER, EMBEDDED_DATABASE),
                     app: AppConnection::Direct(cluster.connect_options(APP_ROLE, EMBEDDED_DATABASE)),
                     embedded: Some(cluster),
+                    login_password: None,
                 }
             }
         };
@@ -98,6 +124,13 @@ impl Database {
         let result = async {
             MIGRATOR.run(&owner).await?;
             crate::reference::load(&owner).await?;
+            if let Some(password) = &self.login_password {
+                // The password is hex (see login_password), so it is safe inside the literal.
+                owner
+                    .execute(format!("alter role {LOGIN_ROLE} with login password '{password}'").as_str())
+                    .await
+                    .map_err(DatabaseError::LoginRole)?;
+            }
             Ok::<(), DatabaseError>(())
         }
         .await;

@@ -168,6 +168,20 @@ fn demo_password(role: Role) -> &'static str {
     }
 }
 
+/// Whether any demo account is in the database (the demo organization, or the demo platform
+/// admin in the community): their passwords are published, so a real installation must not have
+/// them. Runs as the owner.
+pub async fn present(owner: &PgPool) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "select exists (select 1 from organizations where slug = $1 and deleted_at is null) \
+             or exists (select 1 from users where email = $2 and deleted_at is null)",
+    )
+    .bind(DEMO_ORG_SLUG)
+    .bind(ADMIN.email)
+    .fetch_one(owner)
+    .await
+}
+
 /// Loads the demo data unless it is already there. Runs as the owner (it spans tenants).
 #[tracing::instrument(skip(owner))]
 pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {

@@ -37,6 +37,8 @@ pub enum EmbeddedError {
     StartFailed { dir: PathBuf, log_tail: String },
     #[error("I/O error on {path}: {source}")]
     Io { path: PathBuf, source: io::Error },
+    #[error("{link} points to {target}, which is not a cluster folder this launcher made ({reason}); refusing to use it. Remove {link} to start a fresh cluster.")]
+    UnsafeFallback { link: PathBuf, target: PathBuf, reason: &'static str },
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> EmbeddedError + '_ {
@@ -117,28 +119,47 @@ fn reachable_by(dir: &Path, user: &RunAs) -> bool {
     })
 }
 
+/// Where fallback clusters live, and how their folders are named (`waypoint-pg-` and six random
+/// characters from mkdtemp).
+const FALLBACK_PARENT: &str = "/var/tmp";
+const FALLBACK_PREFIX: &str = "waypoint-pg-";
+
 /// The folder the cluster really lives in. Normally `requested` itself; when the unprivileged
 /// user cannot reach it (a checkout under a private home) or the socket path would be too long,
-/// the cluster lives under /var/tmp and `requested` becomes a symlink to it, so it is still
-/// found there and kept between runs.
+/// the cluster lives in a fresh folder under /var/tmp and `requested` becomes a symlink to it, so
+/// it is still found there and kept between runs.
+///
+/// /var/tmp is shared with every user of the machine, so the fallback folder is made with
+/// mkdtemp (a name nobody can predict and claim first, created atomically, mode 0700), and a
+/// symlink pointing into /var/tmp is followed only to a real folder of that shape, owned by us or
+/// the cluster's user and closed to everyone else (checked with lstat, so a planted symlink is
+/// refused, never followed).
 fn resolve_dir(requested: &Path, user: Option<&RunAs>) -> Result<PathBuf, EmbeddedError> {
     if let Some(parent) = requested.parent() {
         std::fs::create_dir_all(parent).map_err(io_error(parent))?;
     }
     let absolute = std::path::absolute(requested).map_err(io_error(requested))?;
     if let Ok(target) = std::fs::read_link(&absolute) {
-        return Ok(target);
+        if !target.starts_with(FALLBACK_PARENT) {
+            // A symlink the developer made to a folder of their choosing.
+            return Ok(target);
+        }
+        if check_fallback(&absolute, &target, user)? {
+            return Ok(target);
+        }
+        // The fallback folder is gone (a cleaned /var/tmp): start afresh in a new one.
+        let fresh = make_fallback_dir()?;
+        std::fs::remove_file(&absolute).map_err(io_error(&absolute))?;
+        std::os::unix::fs::symlink(&fresh, &absolute).map_err(io_error(&absolute))?;
+        return Ok(fresh);
     }
     let unreachable = user.is_some_and(|user| !reachable_by(&absolute, user));
     let too_long = absolute.as_os_str().len() > MAX_SOCKET_DIR_LEN;
     if !(unreachable || too_long) {
         return Ok(absolute);
     }
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    absolute.hash(&mut hasher);
-    let elsewhere = PathBuf::from(format!("/var/tmp/waypoint-pg-{:016x}", hasher.finish()));
-    if !absolute.exists() {
+    let elsewhere = make_fallback_dir()?;
+    if std::fs::symlink_metadata(&absolute).is_err() {
         std::os::unix::fs::symlink(&elsewhere, &absolute).map_err(io_error(&absolute))?;
     }
     tracing::warn!(
@@ -148,6 +169,51 @@ fn resolve_dir(requested: &Path, user: Option<&RunAs>) -> Result<PathBuf, Embedd
     Ok(elsewhere)
 }
 
+/// A new folder under /var/tmp with an unpredictable name, made atomically with mode 0700.
+fn make_fallback_dir() -> Result<PathBuf, EmbeddedError> {
+    let template = format!("{FALLBACK_PARENT}/{FALLBACK_PREFIX}XXXXXX");
+    let mut bytes = CString::new(template.clone()).expect("the template has no NUL").into_bytes_with_nul();
+    // SAFETY: `bytes` is a NUL-terminated, writable template ending in XXXXXX, as mkdtemp needs;
+    // it replaces the Xs in place and returns null on failure.
+    let made = unsafe { libc::mkdtemp(bytes.as_mut_ptr().cast()) };
+    if made.is_null() {
+        return Err(io_error(Path::new(&template))(io::Error::last_os_error()));
+    }
+    bytes.pop();
+    Ok(PathBuf::from(String::from_utf8(bytes).expect("mkdtemp keeps the path ASCII")))
+}
+
+/// Whether `target` (what `link` points to, under /var/tmp) is a fallback folder we made:
+/// `Ok(false)` when it no longer exists, an error when it exists but is not ours.
+fn check_fallback(link: &Path, target: &Path, user: Option<&RunAs>) -> Result<bool, EmbeddedError> {
+    let refuse = |reason| Err(EmbeddedError::UnsafeFallback { link: link.into(), target: target.into(), reason });
+    let named_ours = target.parent() == Some(Path::new(FALLBACK_PARENT))
+        && target.file_name().and_then(|name| name.to_str()).is_some_and(|name| name.starts_with(FALLBACK_PREFIX));
+    if !named_ours {
+        return refuse("not a waypoint-pg- folder directly in /var/tmp");
+    }
+    let meta = match std::fs::symlink_metadata(target) {
+        Ok(meta) => meta,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(error) => return Err(io_error(target)(error)),
+    };
+    if meta.file_type().is_symlink() {
+        return refuse("it is a symlink");
+    }
+    if !meta.is_dir() {
+        return refuse("it is not a folder");
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me && user.is_none_or(|user| meta.uid() != user.uid) {
+        return refuse("it belongs to another user");
+    }
+    if meta.mode() & 0o077 != 0 {
+        return refuse("other users can open it");
+    }
+    Ok(true)
+}
+
 fn prepare_dir(dir: &Path, user: Option<&RunAs>) -> Result<(), EmbeddedError> {
     std::fs::create_dir_all(dir).map_err(io_error(dir))?;
     if let Some(user) = user {
@@ -155,8 +221,8 @@ fn prepare_dir(dir: &Path, user: Option<&RunAs>) -> Result<(), EmbeddedError> {
             path: dir.to_path_buf(),
             source: io::Error::new(io::ErrorKind::InvalidInput, "NUL in path"),
         })?;
-        // SAFETY: path is a valid C string; chown reports failure through its return value.
-        if unsafe { libc::chown(path.as_ptr(), user.uid, user.gid) } != 0 {
+        // SAFETY: path is a valid C string; lchown (never through a symlink) reports failure through its return value.
+        if unsafe { libc::lchown(path.as_ptr(), user.uid, user.gid) } != 0 {
             return Err(io_error(dir)(io::Error::last_os_error()));
         }
     }

@@ -13,8 +13,14 @@ use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::OnceLock;
 use std::time::Duration;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::ServiceBuilder;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::map_request_body::MapRequestBodyLayer;
+use tower_http::timeout::{RequestBodyTimeoutLayer, TimeoutLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
@@ -34,23 +40,106 @@ pub struct HttpOptions {
     pub site_url: String,
     /// Secure cookies and HSTS (the site is served over HTTPS).
     pub behind_https: bool,
+    /// The `Host` values served (lower case, with the port when it is not the scheme's default);
+    /// any other host is answered 421, so a DNS-rebinding page cannot talk to us under its name.
+    pub allowed_hosts: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` is believed (`WAYPOINT_TRUSTED_PROXIES`); empty: none.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub limits: RequestLimits,
 }
 
-pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions) -> Router {
+impl HttpOptions {
+    /// The options for a site served at `site_url` (its host is the only one allowed).
+    pub fn for_site(site_url: &str) -> Self {
+        Self {
+            site_url: site_url.to_string(),
+            behind_https: site_url.starts_with("https://"),
+            allowed_hosts: allowed_hosts(site_url),
+            trusted_proxies: Vec::new(),
+            limits: RequestLimits::default(),
+        }
+    }
+}
+
+/// Bounds on every request, so no request hangs and a burst is shed instead of queued without end.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestLimits {
+    /// A response must start within this (503 otherwise).
+    pub request_timeout: Duration,
+    /// A request body must arrive within this.
+    pub body_timeout: Duration,
+    /// Requests handled at once; more are answered 503 with `Retry-After` at once.
+    pub max_in_flight: usize,
+}
+
+impl Default for RequestLimits {
+    fn default() -> Self {
+        Self { request_timeout: Duration::from_secs(30), body_timeout: Duration::from_secs(15), max_in_flight: 512 }
+    }
+}
+
+/// The hosts a site at `site_url` answers to: its own authority, and for a loopback address the
+/// other names of the same loopback port (a developer may open localhost:3000 or 127.0.0.1:3000).
+pub fn allowed_hosts(site_url: &str) -> Vec<String> {
+    let Some(authority) = origin_authority(site_url) else { return Vec::new() };
+    let default_port = if site_url.starts_with("https://") { ":443" } else { ":80" };
+    let mut hosts = vec![authority.clone()];
+    if let Some(bare) = authority.strip_suffix(default_port) {
+        hosts.push(bare.to_string());
+    }
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.ends_with(']') || host.starts_with('[') => (host.to_string(), Some(port.to_string())),
+        _ => (authority.clone(), None),
+    };
+    if ["127.0.0.1", "localhost", "[::1]"].contains(&host.as_str()) {
+        for name in ["127.0.0.1", "localhost", "[::1]"] {
+            hosts.push(match &port {
+                Some(port) => format!("{name}:{port}"),
+                None => name.to_string(),
+            });
+        }
+    }
+    hosts.sort();
+    hosts.dedup();
+    hosts
+}
+
+/// The request pool and the small pool kept for the session store and the sign-in throttle.
+/// Sign-in, sign-up and password changes hold a request transaction while the session store or
+/// the throttle writes; on one shared pool a burst of them took every connection and then waited
+/// for one more, stalling the whole site (`/healthz` included). Separate pools cannot nest.
+#[derive(Clone, Debug)]
+pub struct Pools {
+    pub requests: PgPool,
+    pub sessions: PgPool,
+}
+
+/// The route list, generated once per process: Leptos 0.8 can leave a page's resources waiting
+/// for ever when they are first polled while `RouteList::generate` runs elsewhere in the same
+/// process (leptos-rs/leptos#4773, fixed only on the 0.9 branch), which happened when every
+/// in-process test built its own router.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<leptos_axum::AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
+pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions) -> Router {
+    let pool = pools.requests.clone();
     let state = ServerState { leptos_options, pool: pool.clone(), site_url: SiteUrl(options.site_url.clone()) };
     let context = {
         let pool = pool.clone();
+        let guard_pool = pools.sessions.clone();
         let site_url = state.site_url.clone();
         let stats_cache = app::home::StatsCache::default();
         move || {
-            provide_context(AppState { pool: pool.clone() });
+            provide_context(AppState { pool: pool.clone(), guard_pool: guard_pool.clone() });
             provide_context(site_url.clone());
             provide_context(stats_cache.clone());
         }
     };
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
 
-    let sessions = SessionManagerLayer::new(session_store(pool))
+    let sessions = SessionManagerLayer::new(session_store(pools.sessions.clone()))
         .with_name("waypoint_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -58,8 +147,8 @@ pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions
         .with_expiry(Expiry::OnInactivity(time::Duration::days(app::accounts::session::IDLE_LIFETIME_DAYS)));
 
     let behind_https = options.behind_https;
-    Router::new()
-        .route("/healthz", get(healthz))
+    let limits = options.limits;
+    let pages = Router::new()
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
         .route("/account/export.json", get(app::accounts::data::ssr::export_handler))
@@ -68,12 +157,38 @@ pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions
             move || app::shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
-        .with_state(state)
+        .with_state(state.clone())
         .layer(axum::middleware::from_fn(server_fn_error_status))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(private_responses_are_not_stored))
         .layer(axum::middleware::from_fn(same_origin_writes))
+        // Outermost of the page layers: a burst beyond `max_in_flight` is answered at once with
+        // 503 and Retry-After (load shedding) instead of queueing without bound; a request that
+        // does not answer in time gets 503, and a body that does not arrive in time, 408.
+        .layer(
+            ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(overloaded))
+                .load_shed()
+                .layer(GlobalConcurrencyLimitLayer::new(limits.max_in_flight))
+                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, limits.request_timeout))
+                .layer(RequestBodyTimeoutLayer::new(limits.body_timeout))
+                .layer(MapRequestBodyLayer::new(axum::body::Body::new)),
+        );
+    // /healthz stays outside the shedding, so a busy server still says whether it is alive.
+    let allowed_hosts = std::sync::Arc::new(options.allowed_hosts.clone());
+    let trusted_proxies = std::sync::Arc::new(options.trusted_proxies.clone());
+    Router::new()
+        .route("/healthz", get(healthz))
+        .with_state(state)
+        .merge(pages)
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            client_address(request, next, trusted_proxies.clone())
+        }))
         .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
             security_headers(request, next, behind_https)
+        }))
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            known_hosts_only(request, next, allowed_hosts.clone())
         }))
         // Fastest: brotli's default level 4 spends more per page than rendering it (its encoder
         // sets up large hash tables per response); level 1 keeps most of the saving.
@@ -90,6 +205,97 @@ pub fn router(leptos_options: LeptosOptions, pool: PgPool, options: &HttpOptions
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The answer to a request shed by the concurrency limit (or failed by a layer below it).
+async fn overloaded(error: tower::BoxError) -> Response {
+    if error.is::<tower::load_shed::error::Overloaded>() {
+        tracing::warn!("shedding load: too many requests in flight");
+    } else {
+        tracing::error!(%error, "request failed in the limits layer");
+    }
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "2"), (header::CACHE_CONTROL, "no-store")],
+        "Waypoint is very busy right now. Please try again in a moment.",
+    )
+        .into_response()
+}
+
+/// Answers 421 Misdirected Request to a `Host` that is not the site's own. A page on another
+/// name that resolves to our address (DNS rebinding) would otherwise be same-origin with us.
+/// /healthz is exempt: probes often address the server by its IP.
+async fn known_hosts_only(request: Request, next: Next, allowed: std::sync::Arc<Vec<String>>) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .map(str::to_ascii_lowercase)
+        .or_else(|| request.uri().authority().map(|authority| authority.as_str().to_ascii_lowercase()));
+    let known = host.as_deref().is_some_and(|host| allowed.iter().any(|allowed| allowed == host));
+    if known || request.uri().path() == "/healthz" {
+        return next.run(request).await;
+    }
+    tracing::warn!(?host, "refused a request for a host this site does not serve");
+    (
+        StatusCode::MISDIRECTED_REQUEST,
+        [(header::CACHE_CONTROL, "no-store")],
+        "This server does not serve that host name.",
+    )
+        .into_response()
+}
+
+/// The client's address for per-address limits, as `app::accounts::session::ClientAddress`: the
+/// TCP peer, or, when the peer is a trusted proxy, the right-most `X-Forwarded-For` entry that is
+/// not itself a trusted proxy (the left-most ones are whatever the client chose to send).
+async fn client_address(mut request: Request, next: Next, trusted: std::sync::Arc<Vec<ipnet::IpNet>>) -> Response {
+    // Tests stand in for the TCP peer with axum's MockConnectInfo, as the ConnectInfo extractor allows.
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip())
+        .or_else(|| request.extensions().get::<axum::extract::connect_info::MockConnectInfo<SocketAddr>>().map(|mock| mock.0.ip()));
+    if let Some(peer) = peer {
+        let address = client_ip(peer, request.headers(), &trusted);
+        request.extensions_mut().insert(app::accounts::session::ClientAddress(address));
+    }
+    next.run(request).await
+}
+
+/// See [`client_address`].
+pub fn client_ip(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[ipnet::IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .map(|entry| entry.parse::<IpAddr>())
+        .collect::<Result<_, _>>()
+        .unwrap_or_default();
+    forwarded.into_iter().rev().find(|ip| !is_trusted(ip)).unwrap_or(peer)
+}
+
+/// Responses that may show one person's data are never stored by a browser or proxy cache: every
+/// answer to a request carrying a session cookie, and the account, admin and API paths always.
+async fn private_responses_are_not_stored(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let private = ["/account", "/admin", "/api/"].iter().any(|prefix| path.starts_with(prefix))
+        || request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .any(|cookie| cookie.split(';').any(|pair| pair.trim_start().starts_with("waypoint_session=")));
+    let mut response = next.run(request).await;
+    if private {
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// A server function whose arguments don't decode (a malformed request) never runs, so nothing

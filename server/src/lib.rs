@@ -8,4 +8,5 @@ pub mod demo;
 pub mod embedded;
 pub mod http;
 pub mod reference;
+pub mod serve;
 pub mod telemetry;

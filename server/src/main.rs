@@ -63,11 +63,25 @@ async fn serve() -> anyhow::Result<()> {
     let database = Database::open(&config).await.context("opening the database")?;
     if config.load_demo_data {
         seed(&database).await?;
+    } else if !config.demo_accounts_allowed {
+        let owner = database.owner_pool().await?;
+        let present = demo::present(&owner).await.context("checking for demo accounts")?;
+        owner.close().await;
+        if present {
+            database.shutdown();
+            anyhow::bail!(
+                "this database holds the demo accounts, whose passwords are published in README.md, and it is \
+                 not the local embedded one: remove the demo organization, or set WAYPOINT_DEMO_DATA=true if \
+                 this really is a demo installation"
+            );
+        }
     }
     let pool = database.app_pool(32).await?;
+    // The session store and the sign-in throttle get their own few connections (see http::Pools).
+    let session_pool = database.app_pool(8).await?;
     // Expired sessions are swept hourly (the first sweep runs an hour after start).
     let sweeper = tokio::spawn(
-        http::session_store(pool.clone()).continuously_delete_expired(std::time::Duration::from_secs(3600)),
+        http::session_store(session_pool.clone()).continuously_delete_expired(std::time::Duration::from_secs(3600)),
     );
     // Finished sign-in / sign-up throttle windows are swept on the same rhythm.
     let throttle_sweeper = tokio::spawn({
@@ -82,19 +96,24 @@ async fn serve() -> anyhow::Result<()> {
             }
         }
     });
+    let options = http::HttpOptions {
+        trusted_proxies: config.trusted_proxies.clone(),
+        ..http::HttpOptions::for_site(&config.public_url)
+    };
     let app = http::router(
         config.leptos.clone(),
-        pool.clone(),
-        &http::HttpOptions { site_url: config.public_url.clone(), behind_https: config.behind_https },
+        http::Pools { requests: pool.clone(), sessions: session_pool.clone() },
+        &options,
     );
     let listener = tokio::net::TcpListener::bind(config.leptos.site_addr)
         .await
         .with_context(|| format!("binding {}", config.leptos.site_addr))?;
     tracing::info!("Waypoint is listening on http://{}", config.leptos.site_addr);
-    let served = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await;
+    let served = server::serve::serve(listener, app, server::serve::ServeLimits::default(), shutdown_signal()).await;
     sweeper.abort();
     throttle_sweeper.abort();
     pool.close().await;
+    session_pool.close().await;
     database.shutdown();
     served.context("serving HTTP")
 }

@@ -104,9 +104,9 @@ pub async fn sign_up(
         };
 
         let pool = crate::db::pool()?;
+        let guard_pool = crate::db::guard_pool()?;
         let ip_bucket = throttle::ip_bucket("sign-up", &session::client_ip().await);
-        throttle::check(&pool, &[(&ip_bucket, throttle::SIGN_UP_PER_IP)]).await?;
-        throttle::hit(&pool, &ip_bucket, throttle::SIGN_UP_PER_IP).await?;
+        throttle::take(&guard_pool, &ip_bucket, throttle::SIGN_UP_PER_IP).await?;
 
         let org_id: Uuid = match &invite_code {
             Some(code) => sqlx::query_scalar("select id from organization_for_invite($1)")
@@ -186,6 +186,7 @@ pub async fn sign_in(identifier: String, password: String, next: Option<String>)
             return Err(AppError::invalid("Enter your password."));
         }
         let pool = crate::db::pool()?;
+        let guard_pool = crate::db::guard_pool()?;
         let ip_bucket = throttle::ip_bucket("sign-in", &session::client_ip().await);
         let account: Option<(Uuid, Uuid, Role, String, String, i32)> = sqlx::query_as(
             "select user_id, organization_id, role, status::text, password_hash, session_generation \
@@ -194,20 +195,24 @@ pub async fn sign_in(identifier: String, password: String, next: Option<String>)
         .bind(identifier.as_str())
         .fetch_optional(&pool)
         .await?;
-        // Failures count against the account itself (however it is named) and the address.
-        let account_bucket = match &account {
-            Some((user_id, ..)) => throttle::account_bucket(&user_id.to_string()),
-            None => throttle::account_bucket(identifier.as_str()),
+        // Attempts count against the account itself (however it is named), from this network
+        // and from everywhere, and against the address (see throttle.rs).
+        let account_key = match &account {
+            Some((user_id, ..)) => user_id.to_string(),
+            None => identifier.as_str().to_string(),
         };
-        throttle::check(&pool, &[(&account_bucket, throttle::SIGN_IN_PER_ACCOUNT), (&ip_bucket, throttle::SIGN_IN_PER_IP)])
-            .await?;
+        let network_bucket = throttle::account_network_bucket(&account_key, &session::client_network().await);
+        let account_bucket = throttle::account_bucket(&account_key);
+        throttle::check(&guard_pool, &[(&ip_bucket, throttle::SIGN_IN_PER_IP)]).await?;
+        throttle::take(&guard_pool, &network_bucket, throttle::SIGN_IN_PER_ACCOUNT_NETWORK).await?;
+        throttle::claim_account_turn(&guard_pool, &account_bucket).await?;
 
         // Verify against a real hash even when there is no account, so timing tells nothing.
         let stored = account.as_ref().map(|a| a.4.clone()).unwrap_or_else(|| hashing::DUMMY_HASH.to_string());
         let verified = hashing::verify_blocking(password, stored).await? && account.is_some();
         let Some((user_id, org_id, role, status, _, generation)) = account.filter(|_| verified) else {
-            throttle::hit(&pool, &account_bucket, throttle::SIGN_IN_PER_ACCOUNT).await?;
-            throttle::hit(&pool, &ip_bucket, throttle::SIGN_IN_PER_IP).await?;
+            throttle::hit(&guard_pool, &account_bucket, throttle::SIGN_IN_PER_ACCOUNT).await?;
+            throttle::hit(&guard_pool, &ip_bucket, throttle::SIGN_IN_PER_IP).await?;
             return Err(AppError::invalid(WRONG_CREDENTIALS));
         };
         if status != "active" {
@@ -216,7 +221,8 @@ pub async fn sign_in(identifier: String, password: String, next: Option<String>)
                 "This account is suspended. Please contact your organization's administrator.",
             ));
         }
-        throttle::clear(&pool, &account_bucket).await?;
+        throttle::clear(&guard_pool, &network_bucket).await?;
+        throttle::clear(&guard_pool, &account_bucket).await?;
 
         let ctx = crate::db::RequestContext::member(user_id, org_id, role);
         let mut tx = crate::db::tx(&pool, &ctx).await?;
@@ -282,7 +288,7 @@ pub async fn change_password(
         let user = session::require_user().await?;
         let pool = crate::db::pool()?;
         let mut tx = crate::db::tx(&pool, &user.ctx()).await?;
-        session::reconfirm_password(&pool, &mut tx, &user, current_password, "Your current password isn't right.")
+        session::reconfirm_password(&mut tx, &user, current_password, "Your current password isn't right.")
             .await?;
         let email: String = sqlx::query_scalar("select email::text from users where id = $1")
             .bind(user.user_id)

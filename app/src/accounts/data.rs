@@ -17,7 +17,7 @@ pub async fn delete_account(password: String, confirmation: String) -> Result<()
         }
         let pool = crate::db::pool()?;
         let mut tx = crate::db::tx(&pool, &user.ctx()).await?;
-        session::reconfirm_password(&pool, &mut tx, &user, password, "That password isn't right, so nothing was deleted.")
+        session::reconfirm_password(&mut tx, &user, password, "That password isn't right, so nothing was deleted.")
             .await?;
         // The hash of a random secret nobody knows: the account can never be signed in to again.
         let unusable_hash = hashing::hash_blocking(uuid::Uuid::new_v4().to_string()).await?;

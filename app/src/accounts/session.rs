@@ -116,20 +116,24 @@ pub async fn require_admin() -> Result<SignedIn, AppError> {
 /// deleting the account). Wrong guesses count as failed sign-ins of the account, so a borrowed
 /// session cannot be used to guess the password; `wrong` is the message for a wrong one.
 pub async fn reconfirm_password(
-    pool: &sqlx::PgPool,
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
     user: &SignedIn,
     password: String,
     wrong: &str,
 ) -> Result<(), AppError> {
     use super::{password as hashing, throttle};
-    let bucket = throttle::account_bucket(&user.user_id.to_string());
-    throttle::check(pool, &[(&bucket, throttle::SIGN_IN_PER_ACCOUNT)]).await?;
+    let guard_pool = crate::db::guard_pool()?;
+    let account = user.user_id.to_string();
+    let network_bucket = throttle::account_network_bucket(&account, &client_network().await);
+    let account_bucket = throttle::account_bucket(&account);
+    throttle::take(&guard_pool, &network_bucket, throttle::SIGN_IN_PER_ACCOUNT_NETWORK).await?;
+    throttle::claim_account_turn(&guard_pool, &account_bucket).await?;
     let stored: Option<String> = sqlx::query_scalar("select current_user_password_hash()").fetch_one(&mut **tx).await?;
     if hashing::verify_blocking(password, stored.ok_or(AppError::Unauthenticated)?).await? {
+        throttle::give_back(&guard_pool, &network_bucket).await?;
         Ok(())
     } else {
-        throttle::hit(pool, &bucket, throttle::SIGN_IN_PER_ACCOUNT).await?;
+        throttle::hit(&guard_pool, &account_bucket, throttle::SIGN_IN_PER_ACCOUNT).await?;
         Err(AppError::invalid(wrong))
     }
 }
@@ -160,11 +164,48 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
-/// The client's address for per-IP limits: the TCP peer (a proxy in front should be configured to
-/// pass it through; see README). "unknown" when the server was not started with connect info.
+/// The client's address, as the server's HTTP layer determined it (the TCP peer, or the client
+/// a trusted proxy names in `X-Forwarded-For`: `WAYPOINT_TRUSTED_PROXIES`, see README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub std::net::IpAddr);
+
+/// The client's address for per-address limits; "unknown" when the server did not determine it.
 pub async fn client_ip() -> String {
-    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .map(|axum::extract::ConnectInfo(address)| address.ip().to_string())
-        .unwrap_or_else(|_| "unknown".to_string())
+    client_address().await.map(|address| address.to_string()).unwrap_or_else(|| "unknown".to_string())
+}
+
+async fn client_address() -> Option<std::net::IpAddr> {
+    leptos_axum::extract::<axum::Extension<ClientAddress>>().await.ok().map(|axum::Extension(ClientAddress(ip))| ip)
+}
+
+/// The client's network for per-account limits: the IPv4 address, or the IPv6 /64 (one
+/// household or phone usually holds a whole /64, so its addresses count as one).
+pub async fn client_network() -> String {
+    client_address().await.map(network_of).unwrap_or_else(|| "unknown".to_string())
+}
+
+pub fn network_of(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let segments = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", segments[0], segments[1], segments[2], segments[3])
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::network_of;
+
+    #[test]
+    fn an_ipv6_client_counts_by_its_64_and_ipv4_by_its_address() {
+        assert_eq!(network_of("203.0.113.7".parse().unwrap()), "203.0.113.7");
+        assert_eq!(network_of("::ffff:203.0.113.7".parse().unwrap()), "203.0.113.7");
+        assert_eq!(network_of("2001:db8:1:2:aaaa::1".parse().unwrap()), "2001:db8:1:2::/64");
+        assert_eq!(network_of("2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap()), "2001:db8:1:2::/64");
+    }
 }

@@ -440,7 +440,7 @@ fn Editor(state: EditorState) -> impl IntoView {
                     <label for="definition">"Definition"</label>
                     <textarea id="definition" name="definition" rows="30" spellcheck="false" class="code-input"
                         aria-describedby="definition-check"
-                        on:input=move |ev| source.set(event_target_value(&ev))>{state.definition.clone()}</textarea>
+                        on:input=move |ev| source.set(event_target_value(&ev))>{crate::ui::textarea_text(state.definition.clone())}</textarea>
                 </div>
                 <div id="definition-check" role="status" aria-live="polite">
                     {move || match checked.get() {

@@ -238,7 +238,7 @@ pub(crate) fn QuestionField(numbered: NumberedQuestion, answer: Option<Answer>, 
             let current = text.clone();
             view! {
                 <label for=input_id.clone() class="visually-hidden">"Your answer"</label>
-                <textarea id=input_id name=form_field(&field_name(position)) rows="4" maxlength=max_length prop:value=current>{text}</textarea>
+                <textarea id=input_id name=form_field(&field_name(position)) rows="4" maxlength=max_length prop:value=current>{crate::ui::textarea_text(text)}</textarea>
             }.into_any()
         }
     };

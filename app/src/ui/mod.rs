@@ -209,9 +209,39 @@ pub fn ErrorMessages(errors: ArcRwSignal<Errors>) -> impl IntoView {
     }
 }
 
+/// The text inside a `<textarea>`, for a view's children: `<textarea>{textarea_text(text)}</textarea>`.
+///
+/// Leptos writes a textarea's children into the server's HTML unescaped (tachys marks the element
+/// like `<script>`), so user text holding `</textarea><h1>` would close the element and the rest
+/// would be parsed as markup. On the server the text is escaped here (`&`, `<`, `>`; the browser
+/// decodes them back inside a textarea, so the field shows exactly the text). In the browser it
+/// stays as it is: a text node needs no escaping, and hydration keeps the node the browser parsed.
+pub fn textarea_text(text: impl Into<String>) -> String {
+    let text = text.into();
+    #[cfg(feature = "ssr")]
+    {
+        if text.contains(['&', '<', '>']) {
+            return text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        }
+    }
+    text
+}
+
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_in_a_textarea_comes_back_as_text() {
+        let owner = Owner::new();
+        let hostile = "</textarea><h1 id=x>pwned</h1> & <b>";
+        let html = owner.with(|| view! { <textarea name="t">{textarea_text(hostile)}</textarea> }.to_html());
+        assert!(!html.contains("<h1"), "{html}");
+        assert!(html.contains("&lt;/textarea&gt;&lt;h1 id=x&gt;pwned&lt;/h1&gt; &amp; &lt;b&gt;"), "{html}");
+        assert_eq!(html.matches("</textarea>").count(), 1, "{html}");
+        // A plain text stays as it is.
+        assert_eq!(textarea_text("plain words"), "plain words");
+    }
 
     #[test]
     fn an_error_boundary_shows_the_typed_message_not_the_cause() {
@@ -279,7 +309,7 @@ pub fn TextField(
         view! {
             <textarea id=id.clone() name=name rows="5" required=required maxlength=maxlength
                 aria-describedby=described_by.clone() aria-invalid=invalid on:blur=on_leave>
-                {value.clone().unwrap_or_default()}
+                {textarea_text(value.clone().unwrap_or_default())}
             </textarea>
         }
         .into_any()

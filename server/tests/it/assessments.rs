@@ -999,3 +999,31 @@ async fn an_assessment_that_fails_to_load_does_not_take_the_list_down() {
     let cards: Vec<AssessmentCard> = list.json();
     assert!(cards.iter().any(|c| c.slug == SLUG), "{cards:?}");
 }
+
+/// An organization admin's draft is opened by other administrators in the editor, whose
+/// `<textarea>` holds the definition: text that closes the textarea must stay text there.
+#[tokio::test]
+async fn a_definition_that_closes_the_textarea_comes_back_as_text_in_the_editor() {
+    let (site, _acme, _globex) = Site::with_tenants().await;
+    let mut admin = site.sign_in("acme-admin").await;
+    let mut hostile = template();
+    hostile["sections"][0]["questions"][0]["prompt"] =
+        serde_json::json!("I like teams.</textarea><h1 id=pwn>owned</h1><script>alert(1)</script>");
+    let saved = site.call(&mut admin, "authoring_save", &[("definition", hostile.to_string())]).await;
+    saved.assert_ok();
+    let draft: Uuid = saved.json();
+
+    let editor = site.get(&mut admin, &format!("/admin/assessments/{draft}")).await;
+    assert_eq!(editor.status, StatusCode::OK, "{}", editor.body);
+    assert!(!editor.body.contains("<h1 id=pwn>"), "the prompt became markup");
+    assert!(!editor.body.contains("<script>alert(1)"), "the prompt became a script");
+    assert!(
+        editor.body.contains("I like teams.&lt;/textarea&gt;&lt;h1 id=pwn&gt;owned&lt;/h1&gt;&lt;script&gt;"),
+        "the prompt is in the editor as text"
+    );
+    assert_eq!(
+        editor.body.matches("</textarea>").count(),
+        editor.body.matches("<textarea").count(),
+        "every textarea closed once, by its own end tag"
+    );
+}

@@ -90,3 +90,70 @@ async fn unreachable_or_deep_folders_fall_back_to_var_tmp() {
         std::fs::remove_dir_all(&actual).unwrap();
     }
 }
+
+/// The /var/tmp fallback is shared with every user of the machine: its folder gets a name nobody
+/// can predict (so nobody can create it first), is closed to others, and a symlink into /var/tmp
+/// is followed only to such a folder: a planted symlink or someone else's folder is refused.
+#[tokio::test]
+async fn the_var_tmp_fallback_cannot_be_predicted_or_planted() {
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join(".data").join("test");
+    std::fs::create_dir_all(&workspace).unwrap();
+    let base = tempfile::Builder::new().prefix("fallback-").tempdir_in(&workspace).unwrap();
+    let deep = |name: &str| {
+        base.path().join(format!("{name}-a-folder-name-long-enough-that-the-socket-path-would-not-fit")).join("postgres")
+    };
+    let start = |requested: std::path::PathBuf| async move {
+        let mut options = EmbeddedOptions::new(&requested);
+        options.durable = false;
+        EmbeddedPostgres::start(&options).await
+    };
+
+    // Two starts for the same kind of folder get two different, unguessable, private folders.
+    let first = start(deep("one")).await.unwrap();
+    let second = start(deep("two")).await.unwrap();
+    let (a, b) = (first.dir().to_path_buf(), second.dir().to_path_buf());
+    first.stop();
+    second.stop();
+    assert_ne!(a, b);
+    for dir in [&a, &b] {
+        let name = dir.file_name().unwrap().to_str().unwrap();
+        assert!(name.starts_with("waypoint-pg-") && name.len() == "waypoint-pg-".len() + 6, "{name}");
+        let meta = std::fs::symlink_metadata(dir).unwrap();
+        assert!(meta.is_dir());
+        assert_eq!(std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o077, 0, "{} is private", dir.display());
+    }
+
+    // The fallback folder vanished (a cleaned /var/tmp): a fresh one is made, never the old name.
+    std::fs::remove_dir_all(&a).unwrap();
+    let again = start(deep("one")).await.unwrap();
+    assert_ne!(again.dir(), a);
+    assert_eq!(std::fs::read_link(deep("one")).unwrap(), again.dir());
+    let fresh = again.dir().to_path_buf();
+    again.stop();
+    std::fs::remove_dir_all(&fresh).unwrap();
+    std::fs::remove_dir_all(&b).unwrap();
+
+    // Someone plants /var/tmp/waypoint-pg-… as a symlink to a folder of theirs: refused, not followed.
+    let theirs = tempfile::Builder::new().prefix("theirs-").tempdir_in(&workspace).unwrap();
+    let planted = std::path::PathBuf::from(format!("/var/tmp/waypoint-pg-planted{}", std::process::id()));
+    let _ = std::fs::remove_file(&planted);
+    std::os::unix::fs::symlink(theirs.path(), &planted).unwrap();
+    let requested = deep("planted");
+    std::fs::create_dir_all(requested.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&planted, &requested).unwrap();
+    match start(requested.clone()).await {
+        Err(EmbeddedError::UnsafeFallback { reason, .. }) => assert_eq!(reason, "it is a symlink"),
+        other => panic!("a planted symlink must be refused, got {other:?}"),
+    }
+    assert_eq!(std::fs::read_dir(theirs.path()).unwrap().count(), 0, "nothing was written through it");
+    std::fs::remove_file(&planted).unwrap();
+
+    // A real folder there that others can open is not ours either.
+    std::fs::create_dir(&planted).unwrap();
+    std::fs::set_permissions(&planted, std::os::unix::fs::PermissionsExt::from_mode(0o777)).unwrap();
+    match start(requested).await {
+        Err(EmbeddedError::UnsafeFallback { reason, .. }) => assert_eq!(reason, "other users can open it"),
+        other => panic!("an open folder must be refused, got {other:?}"),
+    }
+    std::fs::remove_dir(&planted).unwrap();
+}

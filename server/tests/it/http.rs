@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
-use server::http::{router, HttpOptions};
+use server::http::{router, HttpOptions, Pools};
 use tower::ServiceExt;
 
 fn leptos_options() -> LeptosOptions {
@@ -28,11 +28,16 @@ fn canonical_href(body: &str) -> Option<String> {
 
 /// The whole site in-process, as `main` builds it (also used by `accounts`).
 pub(crate) fn app(pool: sqlx::PgPool) -> axum::Router {
-    router(leptos_options(), pool, &HttpOptions { site_url: "https://waypoint.example".into(), behind_https: true })
+    router(
+        leptos_options(),
+        Pools { requests: pool.clone(), sessions: pool },
+        &HttpOptions::for_site("https://waypoint.example"),
+    )
 }
 
 async fn get(app: axum::Router, path: &str) -> (StatusCode, axum::http::HeaderMap, String) {
-    let reply = crate::web::Reply::send(app, Request::get(path).body(Body::empty()).unwrap()).await;
+    let request = Request::get(path).header(header::HOST, crate::web::HOST).body(Body::empty()).unwrap();
+    let reply = crate::web::Reply::send(app, request).await;
     (reply.status, reply.headers, reply.body)
 }
 

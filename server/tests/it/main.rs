@@ -7,6 +7,8 @@ mod config;
 mod demo;
 mod embedded;
 mod fixtures;
+mod hardening;
+mod hardening_schema;
 mod http;
 mod schema;
 mod support;

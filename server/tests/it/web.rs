@@ -3,15 +3,13 @@
 
 use app::error::AppError;
 use axum::body::Body;
-use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::http::{header, HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use leptos::prelude::FromServerFnError;
 use tower::ServiceExt;
 
 pub const HOST: &str = "waypoint.example";
 pub const ORIGIN: &str = "https://waypoint.example";
-/// How long an in-process page may take before it is asked again (see [`Reply::send`]).
-pub const PAGE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Percent-encodes a form field (application/x-www-form-urlencoded).
 pub fn encode(value: &str) -> String {
@@ -55,33 +53,7 @@ pub struct Reply {
 
 impl Reply {
     /// Sends `request` to `router` and reads the whole response.
-    ///
-    /// Why GETs are guarded: under load, a page rendered in-process by these tests very rarely
-    /// never completes (a Leptos server-render stall: the runtime parks with nothing left to
-    /// wake it; seen about once in ten runs of this binary, on pages and 404s alike, never on a
-    /// server function call). A GET changes nothing, so after [`PAGE_PATIENCE`] it is asked
-    /// again, with a warning on stderr, instead of hanging the whole suite.
     pub async fn send(router: axum::Router, request: Request<Body>) -> Reply {
-        if request.method() != Method::GET {
-            return Reply::read(router, request).await;
-        }
-        let (parts, _) = request.into_parts();
-        for attempt in 1..=3 {
-            let mut again = Request::new(Body::empty());
-            *again.uri_mut() = parts.uri.clone();
-            *again.headers_mut() = parts.headers.clone();
-            match tokio::time::timeout(PAGE_PATIENCE, Reply::read(router.clone(), again)).await {
-                Ok(reply) => return reply,
-                Err(_) => eprintln!(
-                    "warning: GET {} gave no answer within {PAGE_PATIENCE:?} (attempt {attempt} of 3); asking again",
-                    parts.uri
-                ),
-            }
-        }
-        panic!("GET {} never answered", parts.uri)
-    }
-
-    async fn read(router: axum::Router, request: Request<Body>) -> Reply {
         let response = router.oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
