@@ -27,7 +27,7 @@ WASM_BUDGET_BROTLI := 546000
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup release run dev test test-rust test-e2e wasm-size smoke-run bench build clean
+.PHONY: help setup release run dev test test-rust test-e2e wasm-size smoke-run test-repeat bench build clean
 
 help:
 	@echo "make run    build and serve Waypoint at http://127.0.0.1:3000 (LEPTOS_SITE_ADDR overrides)"
@@ -111,11 +111,19 @@ test-e2e:
 smoke-run:
 	bash end2end/smoke-run.sh
 
+# The integration suite RUNS times in a row (default 30), stopping at the first failure.
+test-repeat:
+	bash server/tests/repeat.sh
+
 bench: setup
 	@command -v oha >/dev/null && oha --version | grep -q "$(OHA_VERSION)" || cargo install oha --version $(OHA_VERSION) --locked
 	$(MAKE) --no-print-directory release
 	cargo build --release -p benches
 	bash benches/run.sh
+	@echo
+	@echo "Load and fault tests at full size (release build): 200 parallel sign-ins, 60 parallel guesses, the database restarted under load"
+	WAYPOINT_LOAD_SIGN_INS=200 WAYPOINT_LOAD_GUESSES=60 LEPTOS_OUTPUT_NAME=waypoint \
+	  cargo test --release -q -p server --test it hardening:: -- --nocapture --test-threads=1 2>&1 | grep -E "^(load|faults):|test result"
 
 clean:
 	cargo clean
