@@ -2,8 +2,11 @@ import { test, expect, waitForHydration } from "./support";
 
 // Rounds of page visits on the release build, as a visitor and as a signed-in student, loading
 // each page afresh and also moving between them by the site's own links. Every page must hydrate
-// and stay free of console errors (the `test` from ./support fails on any): a hydration panic
-// (a server/browser view mismatch) once showed up in one round of ten on the release build only.
+// and stay free of console errors (the `test` from ./support fails on any). This caught the
+// hydration panic on /account (tachys hydration.rs:195): on the server, RequireUser's children
+// sometimes ran twice, first in an owner already disposed, so the resources made inside them
+// were serialised twice under shifted ids and the browser hydrated the wrong ones. Pages now make
+// their resources at the top, outside those children.
 const ROUNDS = 3;
 
 const publicPages = [
@@ -48,10 +51,6 @@ test("a signed-in student's pages hydrate without an error, round after round", 
   await page.getByLabel("Password").fill("waypoint-student-demo");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/account$/);
-  // Let the signed-in page finish rendering before loading another. A full page load within
-  // milliseconds of this client-side navigation once panicked in the browser (tachys
-  // hydration.rs:195, a marker node not found): seen in about 1 of 15 scripted tries, never on
-  // a settled page (see issue 11's closing note).
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sam Taylor");
   for (let round = 1; round <= ROUNDS; round++) {
     for (const path of studentPages) {

@@ -260,15 +260,15 @@ pub async fn withdraw_mentor_application(id: Uuid) -> Result<(), AppError> {
 /// `/account/mentor`
 #[component]
 pub fn MentorApplicationPage() -> impl IntoView {
+    let apply = ServerAction::<ApplyToMentor>::new();
+    let withdraw = ServerAction::<WithdrawMentorApplication>::new();
+    let applications = Resource::new(
+        move || (apply.version().get(), withdraw.version().get()),
+        |_| my_mentor_applications(),
+    );
     view! {
         <PageMeta title="Become a mentor" description="Apply to mentor students on Waypoint: share your expertise, experience and rate." path="/account/mentor"/>
         <super::RequireUser children=move |user| {
-            let apply = ServerAction::<ApplyToMentor>::new();
-            let withdraw = ServerAction::<WithdrawMentorApplication>::new();
-            let applications = Resource::new(
-                move || (apply.version().get(), withdraw.version().get()),
-                |_| my_mentor_applications(),
-            );
             let is_student = user.role == super::Role::Student;
             view! {
                 <section class="page narrow" aria-labelledby="page-heading">

@@ -546,10 +546,14 @@ pub(crate) mod ssr {
 /// `/account`: the signed-in person's profile as others in their organization see it.
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    // Resources are made here, not inside RequireUser/RequireAdmin's children: on the server
+    // those children can run twice (once in an owner already disposed), and resources made there
+    // shift the ids the browser hydrates by, a hydration panic (issue 11).
+    let profile = Resource::new(|| (), |_| my_profile());
+    let results = Resource::new(|| (), |_| crate::assessments::my_results());
     view! {
         <PageMeta title="Your profile" description="Your Waypoint profile: who you are, what you're aiming for and how you like to work." path="/account"/>
         <super::RequireUser children=move |_user| {
-            let profile = Resource::new(|| (), |_| my_profile());
             view! {
                 <section class="page" aria-labelledby="page-heading">
                     <super::pages::AccountNav/>
@@ -558,7 +562,7 @@ pub fn AccountPage() -> impl IntoView {
                             {move || Suspend::new(async move { profile.await.map(|p| view! { <ProfileCard profile=p/> }) })}
                         </ErrorBoundary>
                     </Transition>
-                    <crate::assessments::MyResults/>
+                    <crate::assessments::MyResults results/>
                 </section>
             }
         }/>

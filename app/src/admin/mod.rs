@@ -574,18 +574,21 @@ pub(crate) fn AdminNav() -> impl IntoView {
 /// `/admin`: the users list.
 #[component]
 pub fn AdminUsersPage() -> impl IntoView {
+    // Resources are made here, not inside RequireUser/RequireAdmin's children: on the server
+    // those children can run twice (once in an owner already disposed), and resources made there
+    // shift the ids the browser hydrates by, a hydration panic (issue 11).
+    let query = use_query_map();
+    let get = move |key: &str| query.read().get(key).unwrap_or_default();
+    let change_role = ServerAction::<SetUserRole>::new();
+    let change_status = ServerAction::<SetUserStatus>::new();
+    let users = Resource::new(
+        move || (get("q"), get("role"), get("org"), get("from"), get("to"), get("page"), change_role.version().get(), change_status.version().get()),
+        |(q, role, org, from, to, page, _, _)| admin_users(q, role, org, from, to, page),
+    );
+    let organizations = Resource::new(|| (), |_| admin_organizations());
     view! {
         <PageMeta title="Users" description="Search, filter and manage the people in your organization." path="/admin"/>
         <RequireAdmin children=move |_user| {
-            let query = use_query_map();
-            let get = move |key: &str| query.read().get(key).unwrap_or_default();
-            let change_role = ServerAction::<SetUserRole>::new();
-            let change_status = ServerAction::<SetUserStatus>::new();
-            let users = Resource::new(
-                move || (get("q"), get("role"), get("org"), get("from"), get("to"), get("page"), change_role.version().get(), change_status.version().get()),
-                |(q, role, org, from, to, page, _, _)| admin_users(q, role, org, from, to, page),
-            );
-            let organizations = Resource::new(|| (), |_| admin_organizations());
             view! {
                 <section class="page wide" aria-labelledby="page-heading">
                     <AdminNav/>
@@ -722,13 +725,13 @@ fn UsersTable(page: UserPage, change_role: ServerAction<SetUserRole>, change_sta
 /// `/admin/applications`
 #[component]
 pub fn AdminApplicationsPage() -> impl IntoView {
+    let query = use_query_map();
+    let show = move || query.read().get("show").unwrap_or_default();
+    let decide = ServerAction::<DecideMentorApplication>::new();
+    let applications = Resource::new(move || (show(), decide.version().get()), |(show, _)| applications_for_review(show));
     view! {
         <PageMeta title="Mentor applications" description="Review applications to become a mentor." path="/admin/applications"/>
         <RequireAdmin children=move |_user| {
-            let query = use_query_map();
-            let show = move || query.read().get("show").unwrap_or_default();
-            let decide = ServerAction::<DecideMentorApplication>::new();
-            let applications = Resource::new(move || (show(), decide.version().get()), |(show, _)| applications_for_review(show));
             view! {
                 <section class="page wide" aria-labelledby="page-heading">
                     <AdminNav/>
@@ -803,12 +806,12 @@ fn ApplicationCard(application: ApplicationForReview, decide: ServerAction<Decid
 /// `/admin/audit`
 #[component]
 pub fn AdminAuditPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |key: &str| query.read().get(key).unwrap_or_default();
+    let entries = Resource::new(move || (get("table"), get("page")), |(table, page)| audit_entries(table, page));
     view! {
         <PageMeta title="Audit log" description="Who changed what and when: roles, statuses, mentor applications, bookings and payments." path="/admin/audit"/>
         <RequireAdmin children=move |_user| {
-            let query = use_query_map();
-            let get = move |key: &str| query.read().get(key).unwrap_or_default();
-            let entries = Resource::new(move || (get("table"), get("page")), |(table, page)| audit_entries(table, page));
             view! {
                 <section class="page wide" aria-labelledby="page-heading">
                     <AdminNav/>

@@ -334,10 +334,10 @@ pub async fn authoring_publish(draft_id: Uuid) -> Result<(), AppError> {
 /// `/admin/assessments`: every version, with links to edit, preview and publish.
 #[component]
 pub fn AssessmentsAdminPage() -> impl IntoView {
+    let rows = Resource::new(|| (), |_| authoring_list());
     view! {
         <PageMeta title="Assessments" description="Create, edit, preview and publish assessments." path="/admin/assessments"/>
         <RequireAdmin children=move |_user| {
-            let rows = Resource::new(|| (), |_| authoring_list());
             view! {
                 <section class="page wide" aria-labelledby="page-heading">
                     <AdminNav/>
@@ -389,12 +389,12 @@ pub fn AssessmentsAdminPage() -> impl IntoView {
 /// `/admin/assessments/new` and `/admin/assessments/:id`: the editor with a live preview.
 #[component]
 pub fn AssessmentEditorPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<Uuid>().ok());
+    let state = Resource::new(id, authoring_open);
     view! {
         <PageMeta title="Edit assessment" description="Write, check, preview and publish an assessment." path="/admin/assessments"/>
         <RequireAdmin children=move |_user| {
-            let params = use_params_map();
-            let id = move || params.read().get("id").and_then(|id| id.parse::<Uuid>().ok());
-            let state = Resource::new(id, authoring_open);
             view! {
                 <section class="page wide" aria-labelledby="page-heading">
                     <AdminNav/>

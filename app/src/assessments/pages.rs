@@ -620,8 +620,7 @@ fn ResultBody(view: ResultView) -> impl IntoView {
 
 /// The signed-in person's results, for their account page.
 #[component]
-pub fn MyResults() -> impl IntoView {
-    let results = Resource::new(|| (), |_| my_results());
+pub fn MyResults(results: Resource<Result<Vec<super::ResultSummary>, AppError>>) -> impl IntoView {
     view! {
         <section aria-labelledby="my-results-heading" class="account-section">
             <h2 id="my-results-heading">"Your assessment results"</h2>
