@@ -160,6 +160,7 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         .with_state(state.clone())
         .layer(axum::middleware::from_fn(server_fn_error_status))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(session_store_outage_is_unavailable))
         .layer(axum::middleware::from_fn(private_responses_are_not_stored))
         .layer(axum::middleware::from_fn(same_origin_writes))
         // Outermost of the page layers: a burst beyond `max_in_flight` is answered at once with
@@ -278,6 +279,26 @@ pub fn client_ip(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[ipnet
         .collect::<Result<_, _>>()
         .unwrap_or_default();
     forwarded.into_iter().rev().find(|ip| !is_trusted(ip)).unwrap_or(peer)
+}
+
+/// tower-sessions answers a bare, empty 500 when it cannot save the session at the end of a
+/// request (the database is away). That is a passing outage, not a bug of ours: say so like every
+/// other database outage, 503 with Retry-After and the typed error a server function's caller
+/// reads. Whatever the request had committed stays committed.
+async fn session_store_outage_is_unavailable(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let bare_500 = response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && !response.headers().contains_key(header::CONTENT_TYPE)
+        && axum::body::HttpBody::size_hint(response.body()).exact() == Some(0);
+    if !bare_500 {
+        return response;
+    }
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, "5"), (header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, "application/json")],
+        serde_json::to_string(&app::error::AppError::Unavailable).unwrap_or_default(),
+    )
+        .into_response()
 }
 
 /// Responses that may show one person's data are never stored by a browser or proxy cache: every
