@@ -66,7 +66,12 @@ impl AppError {
     /// fix, never a blanket 500). Server functions end with `.map_err(AppError::respond)`.
     pub fn respond(self) -> Self {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            response.set_status(self.status());
+            // A redirect already decided for this response (RequireUser sending a visitor to
+            // sign in) wins over the status of a data fetch on the same page, whichever ends last.
+            let redirecting = response.0.read().is_ok_and(|parts| parts.status.is_some_and(|s| s.is_redirection()));
+            if !redirecting {
+                response.set_status(self.status());
+            }
         }
         self
     }

@@ -154,3 +154,23 @@ async fn a_failing_server_function_answers_a_typed_error_with_its_status() {
     use leptos::prelude::FromServerFnError;
     assert_eq!(app::error::AppError::de(body), app::error::AppError::Unavailable);
 }
+
+/// Without JavaScript, a visitor opening a page that needs an account is sent to sign in with a
+/// real 302, even though the page's own data fetches answer "please sign in" (401) meanwhile.
+#[tokio::test]
+async fn protected_pages_redirect_a_visitor_to_sign_in_with_a_302() {
+    let db = TestDb::new().await;
+    let app = app(db.app.clone());
+    for path in ["/account", "/account/profile", "/account/mentor", "/account/data", "/admin", "/admin/audit", "/admin/assessments"] {
+        for _ in 0..3 {
+            let request = Request::get(path)
+                .header(header::HOST, crate::web::HOST)
+                .header(header::ACCEPT, "text/html")
+                .body(Body::empty())
+                .unwrap();
+            let reply = crate::web::Reply::send(app.clone(), request).await;
+            assert_eq!(reply.status, StatusCode::FOUND, "{path}");
+            assert_eq!(reply.redirect(), Some(format!("/sign-in?next={path}").as_str()), "{path}");
+        }
+    }
+}
