@@ -123,7 +123,7 @@ bench: setup
 	@echo
 	@echo "Load and fault tests at full size (release build): 200 parallel sign-ins, 60 parallel guesses, the database restarted under load"
 	WAYPOINT_LOAD_SIGN_INS=200 WAYPOINT_LOAD_GUESSES=60 LEPTOS_OUTPUT_NAME=waypoint \
-	  cargo test --release -q -p server --test it hardening:: -- --nocapture --test-threads=1 2>&1 | grep -E "^(load|faults):|test result"
+	  cargo test --release -q -p server --test it hardening:: -- --nocapture --test-threads=1 2>&1 | grep -oE "(load|faults): .*|test result.*"
 
 clean:
 	cargo clean
