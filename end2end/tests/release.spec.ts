@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { test, expect, waitForHydration } from "./support";
 
 // Rounds of page visits on the release build, as a visitor and as a signed-in student, loading
@@ -23,15 +24,20 @@ const publicPages = [
 
 const studentPages = ["/account", "/careers/matches", "/assessments/interest-profiler/results", "/careers/15-1252.00"];
 
+/** Loads each page afresh: it answers 200, hydrates and shows its heading. */
+async function visitEach(page: Page, paths: string[], round: number) {
+  for (const path of paths) {
+    const response = await page.goto(path);
+    expect(response?.status(), `${path} in round ${round}`).toBe(200);
+    await waitForHydration(page);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  }
+}
+
 test("every public page hydrates without an error, round after round", async ({ page }) => {
   test.setTimeout(120_000);
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const path of publicPages) {
-      const response = await page.goto(path);
-      expect(response?.status(), `${path} in round ${round}`).toBe(200);
-      await waitForHydration(page);
-      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-    }
+    await visitEach(page, publicPages, round);
     // Client-side navigation through the main menu, which only works on a live (hydrated) page.
     const main = page.getByRole("navigation", { name: "Main" });
     await main.getByRole("link", { name: "Careers" }).click();
@@ -53,12 +59,7 @@ test("a signed-in student's pages hydrate without an error, round after round", 
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sam Taylor");
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const path of studentPages) {
-      const response = await page.goto(path);
-      expect(response?.status(), `${path} in round ${round}`).toBe(200);
-      await waitForHydration(page);
-      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-    }
+    await visitEach(page, studentPages, round);
   }
   // The goal panel on a career page is interactive once hydrated.
   await expect(page.getByRole("button", { name: "Make this my career goal" }).or(page.getByText("Your current goal"))).toBeVisible();

@@ -88,7 +88,9 @@ pub fn allowed_hosts(site_url: &str) -> Vec<String> {
         hosts.push(bare.to_string());
     }
     let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) if !host.ends_with(']') || host.starts_with('[') => (host.to_string(), Some(port.to_string())),
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => {
+            (host.to_string(), Some(port.to_string()))
+        }
         _ => (authority.clone(), None),
     };
     if ["127.0.0.1", "localhost", "[::1]"].contains(&host.as_str()) {

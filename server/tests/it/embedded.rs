@@ -96,8 +96,7 @@ async fn unreachable_or_deep_folders_fall_back_to_var_tmp() {
 /// is followed only to such a folder: a planted symlink or someone else's folder is refused.
 #[tokio::test]
 async fn the_var_tmp_fallback_cannot_be_predicted_or_planted() {
-    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join(".data").join("test");
-    std::fs::create_dir_all(&workspace).unwrap();
+    let workspace = crate::support::scratch_dir();
     let base = tempfile::Builder::new().prefix("fallback-").tempdir_in(&workspace).unwrap();
     let deep = |name: &str| {
         base.path().join(format!("{name}-a-folder-name-long-enough-that-the-socket-path-would-not-fit")).join("postgres")

@@ -9,6 +9,7 @@ use app::error::AppError;
 use axum::body::Body;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::http::{header, Request, StatusCode};
+use crate::http::leptos_options;
 use server::http::{router, HttpOptions, Pools, RequestLimits};
 use sqlx::postgres::PgPoolOptions;
 use std::time::Duration;
@@ -19,15 +20,6 @@ const WRONG_CREDENTIALS: &str = "Wrong email, username or password.";
 /// A load test's size: the environment variable when set (`make bench`), else the default.
 fn load_size(variable: &str, default: usize) -> usize {
     std::env::var(variable).ok().and_then(|value| value.parse().ok()).unwrap_or(default)
-}
-
-fn leptos_options() -> leptos::config::LeptosOptions {
-    leptos::config::LeptosOptions::builder()
-        .output_name("waypoint")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 3000)))
-        .build()
 }
 
 /// The site with production-like pools: a small request pool and the session store's own.
@@ -338,9 +330,7 @@ async fn the_database_going_away_gives_503s_and_service_comes_back_by_itself() {
     use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
     use std::sync::{Arc, Mutex};
 
-    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join(".data").join("test");
-    std::fs::create_dir_all(&workspace).unwrap();
-    let dir = tempfile::Builder::new().prefix("faults-").tempdir_in(&workspace).unwrap();
+    let dir = tempfile::Builder::new().prefix("faults-").tempdir_in(crate::support::scratch_dir()).unwrap();
     let mut options = EmbeddedOptions::new(dir.path().join("postgres"));
     options.durable = false;
     let cluster = EmbeddedPostgres::start(&options).await.unwrap();

@@ -8,7 +8,7 @@ use leptos::config::LeptosOptions;
 use server::http::{router, HttpOptions, Pools};
 use tower::ServiceExt;
 
-fn leptos_options() -> LeptosOptions {
+pub(crate) fn leptos_options() -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("waypoint")
         .site_root("target/site")

@@ -21,6 +21,13 @@ struct Cluster {
 
 static CLUSTER: OnceLock<Cluster> = OnceLock::new();
 
+/// `.data/test`, where tests that start clusters of their own make their folders.
+pub fn scratch_dir() -> PathBuf {
+    let dir = workspace_dir().join(".data").join("test");
+    std::fs::create_dir_all(&dir).expect("create .data/test");
+    dir
+}
+
 fn workspace_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("server/ has a parent").to_path_buf()
 }
