@@ -1,6 +1,7 @@
 //! The one error type that crosses the wire. Every variant carries a message a person can read
 //! and maps to an HTTP status; causes (SQL, I/O) are logged on the server, never sent.
 
+use crate::domain::FieldErrors;
 use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
@@ -8,9 +9,10 @@ use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    /// Input that a domain type refused; the message says what to fix.
+    /// Input that a domain type refused: what to fix, field by field (`FieldErrors`), so a
+    /// form shows each message beside its field.
     #[error("{0}")]
-    Invalid(String),
+    Invalid(FieldErrors),
     #[error("Please sign in to continue.")]
     Unauthenticated,
     #[error("You don't have access to that.")]
@@ -41,8 +43,9 @@ fn minutes_phrase(secs: u64) -> String {
 }
 
 impl AppError {
+    /// Refused input, with a message about the form as a whole.
     pub fn invalid(message: impl Into<String>) -> Self {
-        AppError::Invalid(message.into())
+        AppError::Invalid(FieldErrors::from(message.into()))
     }
 
     pub fn status(&self) -> StatusCode {
@@ -62,8 +65,8 @@ impl AppError {
 
 #[cfg(feature = "ssr")]
 impl AppError {
-    /// Sets this error's status on the server function's response (a 4xx for what the user can
-    /// fix, never a blanket 500). Server functions end with `.map_err(AppError::respond)`.
+    /// Sets this error's status on the response (a 4xx for what the user can fix, never a
+    /// blanket 500). Called once, by the server-function shape in `db` (`db::run`).
     pub fn respond(self) -> Self {
         if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
             // A redirect already decided for this response (RequireUser sending a visitor to
@@ -74,6 +77,18 @@ impl AppError {
             }
         }
         self
+    }
+}
+
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> Self {
+        AppError::Invalid(errors)
+    }
+}
+
+impl From<crate::domain::ValidationError> for AppError {
+    fn from(error: crate::domain::ValidationError) -> Self {
+        AppError::Invalid(error.into())
     }
 }
 

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod assessments;
 pub mod booking;
 pub mod careers;
+pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
@@ -34,6 +35,11 @@ pub const PUBLIC_PATHS: [&str; 10] = [
     "/sign-up",
     "/about",
 ];
+
+/// What accounts runs at sign-up and sign-in for the capabilities above it (see
+/// `accounts::hooks`): the server provides this as context.
+#[cfg(feature = "ssr")]
+pub const SIGN_IN_HOOKS: accounts::hooks::SignInHooks = accounts::hooks::SignInHooks(&[assessments::store::ADOPT_VISITOR_WORK]);
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

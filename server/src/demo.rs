@@ -2,7 +2,8 @@
 //! so a new installation shows a living product. Idempotent: it loads once, keyed on the demo
 //! organization's slug, inside one transaction. The passwords are listed in README.md.
 
-use app::accounts::{password, EmailAddress, PersonName, Role, Username};
+use app::accounts::{password, EmailAddress, PersonName, Username};
+use app::domain::Role;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -222,7 +223,7 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
     for (person, org) in std::iter::once((&ADMIN, community)).chain(RIVERSIDE_PEOPLE.iter().map(|p| (p, riverside))) {
         // The same domain types as sign-up: demo data obeys the rules real data does.
         let invalid =
-            |error: app::accounts::ValidationError| DemoError::Invalid(format!("{}: {error}", person.username));
+            |error: app::domain::ValidationError| DemoError::Invalid(format!("{}: {error}", person.username));
         let email = EmailAddress::parse(person.email).map_err(invalid)?;
         let username = Username::parse(person.username).map_err(invalid)?;
         let first = PersonName::parse(person.first).map_err(invalid)?;

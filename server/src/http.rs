@@ -137,6 +137,7 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
             provide_context(AppState { pool: pool.clone(), guard_pool: guard_pool.clone() });
             provide_context(site_url.clone());
             provide_context(stats_cache.clone());
+            provide_context(app::SIGN_IN_HOOKS);
         }
     };
     let routes = route_list();
@@ -146,7 +147,7 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(options.behind_https)
-        .with_expiry(Expiry::OnInactivity(time::Duration::days(app::accounts::session::IDLE_LIFETIME_DAYS)));
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(app::db::caller::IDLE_LIFETIME_DAYS)));
 
     let behind_https = options.behind_https;
     let limits = options.limits;
@@ -248,7 +249,7 @@ async fn known_hosts_only(request: Request, next: Next, allowed: std::sync::Arc<
         .into_response()
 }
 
-/// The client's address for per-address limits, as `app::accounts::session::ClientAddress`: the
+/// The client's address for per-address limits, as `app::db::caller::ClientAddress`: the
 /// TCP peer, or, when the peer is a trusted proxy, the right-most `X-Forwarded-For` entry that is
 /// not itself a trusted proxy (the left-most ones are whatever the client chose to send).
 async fn client_address(mut request: Request, next: Next, trusted: std::sync::Arc<Vec<ipnet::IpNet>>) -> Response {
@@ -260,7 +261,7 @@ async fn client_address(mut request: Request, next: Next, trusted: std::sync::Ar
         .or_else(|| request.extensions().get::<axum::extract::connect_info::MockConnectInfo<SocketAddr>>().map(|mock| mock.0.ip()));
     if let Some(peer) = peer {
         let address = client_ip(peer, request.headers(), &trusted);
-        request.extensions_mut().insert(app::accounts::session::ClientAddress(address));
+        request.extensions_mut().insert(app::db::caller::ClientAddress(address));
     }
     next.run(request).await
 }

@@ -1,9 +1,10 @@
 //! Signing up, in and out; the signed-in user as the pages see it; the security settings
 //! (change password, sign out everywhere).
 
-use super::{EmailAddress, InviteCode, Password, PersonName, Role, SignInIdentifier, Username};
+use super::{EmailAddress, InviteCode, Password, PersonName, SignInIdentifier, Username};
+use crate::domain::Role;
 #[cfg(feature = "ssr")]
-use super::ValidationError;
+use crate::domain::ValidationError;
 use crate::error::AppError;
 use crate::ui::{ActionOutcome, PageMeta, TextField};
 use leptos::prelude::*;
@@ -72,7 +73,7 @@ fn all_or_errors(errors: Vec<ValidationError>) -> Result<(), AppError> {
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(AppError::Invalid(errors.into_iter().map(|e| e.0).collect::<Vec<_>>().join(" ")))
+        Err(AppError::invalid(errors.into_iter().map(|e| e.0).collect::<Vec<_>>().join(" ")))
     }
 }
 

@@ -4,16 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Why a value was refused, in words for the person who typed it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ValidationError(pub String);
-
-impl From<ValidationError> for crate::error::AppError {
-    fn from(error: ValidationError) -> Self {
-        crate::error::AppError::Invalid(error.0)
-    }
-}
+use crate::domain::ValidationError;
 
 /// An email address, trimmed. Compared case-insensitively by the database (citext).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -315,53 +306,6 @@ impl SignInIdentifier {
         match self {
             SignInIdentifier::Email(email) => email.as_str(),
             SignInIdentifier::Username(username) => username.as_str(),
-        }
-    }
-}
-
-/// What someone may do. `OrgAdmin` manages one organization; `Admin` runs the platform.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(feature = "ssr", sqlx(type_name = "user_role", rename_all = "snake_case"))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Student,
-    Mentor,
-    OrgAdmin,
-    Admin,
-}
-
-impl Role {
-    /// The name row-level security policies compare against (`app.role`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Student => "student",
-            Role::Mentor => "mentor",
-            Role::OrgAdmin => "org_admin",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub const ALL: [Role; 4] = [Role::Student, Role::Mentor, Role::OrgAdmin, Role::Admin];
-
-    pub fn parse(input: &str) -> Result<Self, ValidationError> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == input)
-            .ok_or_else(|| ValidationError(format!("\u{201c}{input}\u{201d} isn't a role.")))
-    }
-
-    /// Organization administrators and platform administrators.
-    pub fn is_admin(self) -> bool {
-        matches!(self, Role::OrgAdmin | Role::Admin)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Student => "Student",
-            Role::Mentor => "Mentor",
-            Role::OrgAdmin => "Organization admin",
-            Role::Admin => "Platform admin",
         }
     }
 }

@@ -2,7 +2,7 @@
 //! rate; an administrator decides (see `crate::admin`).
 
 use super::profile::TagList;
-use super::ValidationError;
+use crate::domain::ValidationError;
 use crate::error::AppError;
 use crate::ui::{ActionOutcome, PageMeta, TextField};
 use leptos::prelude::*;
@@ -201,11 +201,11 @@ pub async fn apply_to_mentor(
 ) -> Result<(), AppError> {
     async move {
         let user = super::session::require_user().await?;
-        if user.role != super::Role::Student {
+        if user.role != crate::domain::Role::Student {
             return Err(AppError::Conflict("Only students apply to become mentors; your account already has a wider role.".into()));
         }
         let input = MentorApplicationInput::parse(&expertise, &years_experience, &summary, &hourly_rate, &currency)
-            .map_err(|errors| AppError::Invalid(errors.into_iter().map(|e| e.0).collect::<Vec<_>>().join(" ")))?;
+            .map_err(|errors| AppError::invalid(errors.into_iter().map(|e| e.0).collect::<Vec<_>>().join(" ")))?;
         let pool = crate::db::pool()?;
         let mut tx = crate::db::tx(&pool, &user.ctx()).await?;
         let inserted = sqlx::query(
@@ -269,7 +269,7 @@ pub fn MentorApplicationPage() -> impl IntoView {
     view! {
         <PageMeta title="Become a mentor" description="Apply to mentor students on Waypoint: share your expertise, experience and rate." path="/account/mentor"/>
         <super::RequireUser children=move |user| {
-            let is_student = user.role == super::Role::Student;
+            let is_student = user.role == crate::domain::Role::Student;
             view! {
                 <section class="page narrow" aria-labelledby="page-heading">
                     <super::pages::AccountNav/>

@@ -4,6 +4,8 @@
 mod auth;
 pub mod data;
 mod domain;
+#[cfg(feature = "ssr")]
+pub mod hooks;
 pub mod mentor_application;
 mod pages;
 #[cfg(feature = "ssr")]
@@ -16,7 +18,7 @@ pub mod throttle;
 
 pub use auth::*;
 pub use data::DataPage;
-pub use domain::{EmailAddress, InviteCode, Password, PersonName, Role, SignInIdentifier, Username, ValidationError};
+pub use domain::{EmailAddress, InviteCode, Password, PersonName, SignInIdentifier, Username};
 pub use mentor_application::MentorApplicationPage;
 pub use pages::AccountNav;
 pub use profile::{AccountPage, ProfileEditPage};

@@ -1,7 +1,8 @@
 //! Profiles (`user_profiles`, plus the name on `users`): domain types shared by the editor in the
 //! browser and the server, the queries, and the profile page and editor.
 
-use super::{PersonName, Role, ValidationError};
+use super::PersonName;
+use crate::domain::{Role, ValidationError};
 use crate::error::AppError;
 use crate::ui::{ActionOutcome, PageMeta, TextField};
 use leptos::prelude::*;
@@ -418,7 +419,7 @@ pub async fn save_profile(
             &links,
             preferences,
         )
-        .map_err(|errors| AppError::Invalid(errors.into_iter().map(|e| e.0).collect::<Vec<_>>().join(" ")))?;
+        .map_err(|errors| AppError::invalid(errors.into_iter().map(|e| e.0).collect::<Vec<_>>().join(" ")))?;
         let pool = crate::db::pool()?;
         let mut tx = crate::db::tx(&pool, &user.ctx()).await?;
         ssr::save(&mut tx, &user, &update).await?;

@@ -3,7 +3,8 @@
 //! and manage only their organization; row-level security enforces the same in the database.
 
 use crate::accounts::mentor_application::ApplicationStatus;
-use crate::accounts::{RequireUser, Role, ValidationError};
+use crate::accounts::RequireUser;
+use crate::domain::{Role, ValidationError};
 use crate::error::AppError;
 use crate::ui::{ActionOutcome, PageMeta};
 use leptos::prelude::*;

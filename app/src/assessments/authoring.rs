@@ -114,7 +114,7 @@ pub async fn authoring_list() -> Result<Vec<AuthoringRow>, AppError> {
             .fetch_all(&mut *tx)
             .await?;
         tx.commit().await?;
-        let platform = user.role == crate::accounts::Role::Admin;
+        let platform = user.role == crate::domain::Role::Admin;
         Ok(rows
             .into_iter()
             .map(|(id, slug, title, version, status, org_id, organization, results, updated)| AuthoringRow {
@@ -146,7 +146,7 @@ pub async fn authoring_open(id: Option<Uuid>) -> Result<EditorState, AppError> {
                 status: "new".into(),
                 version: 1,
                 definition: TEMPLATE.to_string(),
-                built_in: user.role == crate::accounts::Role::Admin,
+                built_in: user.role == crate::domain::Role::Admin,
             });
         };
         let pool = crate::db::pool()?;
@@ -188,11 +188,11 @@ pub async fn authoring_open(id: Option<Uuid>) -> Result<EditorState, AppError> {
 pub async fn authoring_save(draft_id: Option<Uuid>, definition: String) -> Result<Uuid, AppError> {
     async move {
         let user = crate::accounts::session::require_admin().await?;
-        let parsed = Definition::parse_json(&definition).map_err(|errors| AppError::Invalid(errors.to_string()))?;
+        let parsed = Definition::parse_json(&definition).map_err(|errors| AppError::invalid(errors.to_string()))?;
         let pool = crate::db::pool()?;
         let mut tx = crate::db::tx(&pool, &user.ctx()).await?;
         // Platform administrators author the built-in instruments; organization admins their own.
-        let organization = if user.role == crate::accounts::Role::Admin { None } else { Some(user.org_id) };
+        let organization = if user.role == crate::domain::Role::Admin { None } else { Some(user.org_id) };
         let metadata = serde_json::json!({ "notice": parsed.notice });
         let scoring = serde_json::to_value(&parsed.scoring).map_err(|_| AppError::Internal)?;
         let id = match draft_id {

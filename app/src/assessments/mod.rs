@@ -420,7 +420,7 @@ pub async fn save_answers(
         let outcome = SaveOutcome { answered: answers.len() as u32, total: version.questions.len() as u32 };
         if !problems.is_empty() {
             tx.commit().await?;
-            return Err(AppError::Invalid(problems.join(" ")));
+            return Err(AppError::invalid(problems.join(" ")));
         }
         let here = format!("/assessments/{slug}/take?page={page}");
         let target = match go.as_str() {

@@ -497,7 +497,7 @@ fn ResultBody(view: ResultView) -> impl IntoView {
         ranked
             .iter()
             .filter_map(|s| {
-                crate::careers::areas::AREAS.iter().find(|a| a.letter.to_string() == s.key).map(|area| {
+                crate::domain::riasec::AREAS.iter().find(|a| a.letter.to_string() == s.key).map(|area| {
                     view! {
                         <li class="area">
                             <h3>{format!("{} ({}): {}", area.name, area.letter, trim(s.score))}</h3>

@@ -361,6 +361,12 @@ pub async fn claim_visitor_work(
     Ok(claimed)
 }
 
+/// Accounts runs this at sign-up and sign-in (registered in `crate::SIGN_IN_HOOKS`).
+pub const ADOPT_VISITOR_WORK: crate::accounts::hooks::SignInHook = crate::accounts::hooks::SignInHook {
+    adopt: |session, tx, member| Box::pin(claim_visitor_work(session, tx, member.user_id, member.org_id)),
+    forget: |session| Box::pin(forget_visitor_work(session)),
+};
+
 /// Forgets the visitor's work once [`claim_visitor_work`]'s transaction has committed.
 pub async fn forget_visitor_work(session: &Session) -> Result<(), AppError> {
     session.remove_value(ATTEMPTS_KEY).await.map_err(session_error)?;

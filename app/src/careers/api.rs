@@ -53,6 +53,7 @@ pub(crate) mod ssr {
     use super::super::domain::{CareerCode, JobZone};
     use super::super::matching::{self, CareerProfile, Unrankable};
     use super::Ranking;
+    use crate::db::{SignedIn, Tx};
     use crate::error::AppError;
     use sqlx::PgPool;
 
@@ -98,6 +99,43 @@ pub(crate) mod ssr {
             Err(Unrankable::Flat) => Ok(Ranking::Flat),
             Err(Unrankable::OutOfRange) => Err(AppError::invalid(Unrankable::OutOfRange.to_string())),
         }
+    }
+
+    /// See [`super::choose_career_goal`].
+    pub async fn choose_career_goal(tx: &mut Tx, user: &SignedIn, code: String) -> Result<(), AppError> {
+        let code = CareerCode::parse(&code)?;
+        // One change of goal at a time per person, so two quick clicks can't both insert.
+        sqlx::query!("select pg_advisory_xact_lock(hashtextextended('career_goal:' || $1::uuid::text, 0))", user.user_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        let known = sqlx::query_scalar!(r#"select exists (select 1 from careers where code = $1) as "known!""#, code.as_str())
+            .fetch_one(&mut **tx)
+            .await?;
+        if !known {
+            return Err(AppError::NotFound(format!("a career with the code {code}")));
+        }
+        let current = sqlx::query_scalar!(
+            "select career_code from career_goals where user_id = $1 and deleted_at is null",
+            user.user_id
+        )
+        .fetch_optional(&mut **tx)
+        .await?;
+        if current.as_deref() == Some(code.as_str()) {
+            return Ok(());
+        }
+        sqlx::query!("update career_goals set deleted_at = now() where user_id = $1 and deleted_at is null", user.user_id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query!(
+            "insert into career_goals (user_id, organization_id, career_code) values ($1, $2, $3)",
+            user.user_id,
+            user.org_id,
+            code.as_str()
+        )
+        .execute(&mut **tx)
+        .await?;
+        tracing::info!(user_id = %user.user_id, career = %code, "career goal chosen");
+        Ok(())
     }
 
     pub fn parse_json<T: serde::de::DeserializeOwned>(value: serde_json::Value, what: &str) -> Result<T, AppError> {
@@ -226,49 +264,9 @@ pub async fn career(code: String) -> Result<CareerDetail, AppError> {
 /// Makes `code` the signed-in person's career goal, replacing (and keeping as history) the one
 /// they had. Choosing the current goal again changes nothing.
 #[server(endpoint = "choose_career_goal")]
+#[tracing::instrument]
 pub async fn choose_career_goal(code: String) -> Result<(), AppError> {
-    use super::domain::CareerCode;
-    async move {
-        let user = crate::accounts::session::require_user().await?;
-        let code = CareerCode::parse(&code)?;
-        let pool = crate::db::pool()?;
-        let mut tx = crate::db::tx(&pool, &user.ctx()).await?;
-        // One change of goal at a time per person, so two quick clicks can't both insert.
-        sqlx::query("select pg_advisory_xact_lock(hashtextextended('career_goal:' || $1::text, 0))")
-            .bind(user.user_id)
-            .execute(&mut *tx)
-            .await?;
-        let known: bool = sqlx::query_scalar("select exists (select 1 from careers where code = $1)")
-            .bind(code.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
-        if !known {
-            return Err(AppError::NotFound(format!("a career with the code {code}")));
-        }
-        let current: Option<String> =
-            sqlx::query_scalar("select career_code from career_goals where user_id = $1 and deleted_at is null")
-                .bind(user.user_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if current.as_deref() == Some(code.as_str()) {
-            return Ok(());
-        }
-        sqlx::query("update career_goals set deleted_at = now() where user_id = $1 and deleted_at is null")
-            .bind(user.user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("insert into career_goals (user_id, organization_id, career_code) values ($1, $2, $3)")
-            .bind(user.user_id)
-            .bind(user.org_id)
-            .bind(code.as_str())
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        tracing::info!(user_id = %user.user_id, career = %code, "career goal chosen");
-        Ok(())
-    }
-    .await
-    .map_err(AppError::respond)
+    crate::db::signed_in(|user, tx| Box::pin(ssr::choose_career_goal(tx, user, code))).await
 }
 
 /// The signed-in person's current career goal; `None` when they have none or aren't signed in.

@@ -2,7 +2,7 @@
 //! query string drives everything, so it works the same without JavaScript.
 
 use super::api::{careers, interest_result_available, my_career_goal};
-use super::areas::names_of;
+use crate::domain::riasec::names_of;
 use super::domain::{CareerList, CareerSearch, JobZone};
 use super::{OnetCredit, INTEREST_PROFILER_PATH};
 use crate::accounts::encode_query_value;

@@ -2,7 +2,7 @@
 //! technology and related careers, and "make this my career goal".
 
 use super::api::{career, my_career_goal, ChooseCareerGoal};
-use super::areas::{names_of, AREAS};
+use crate::domain::riasec::{names_of, AREAS};
 use super::domain::{first_sentence, CareerDetail, TechnologyCategory};
 use super::OnetCredit;
 use crate::accounts::{encode_query_value, use_auth};

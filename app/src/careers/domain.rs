@@ -1,7 +1,7 @@
 //! Careers' domain types, shared by browser and server: an O*NET-SOC code, a job zone, what a
 //! career page and a list show, and the credit line the O*NET licence asks for.
 
-use crate::accounts::ValidationError;
+use crate::domain::ValidationError;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -3,7 +3,7 @@
 //! ranking in short for an Interest Profiler results page.
 
 use super::api::{career_matches, top_career_matches, MyMatches, Ranking};
-use super::areas::{join_names, AREAS};
+use crate::domain::riasec::{join_names, AREAS};
 use super::browse::JobZoneGuide;
 use super::domain::JobZone;
 use super::matching::{top_areas, CareerMatch, Fit, GOOD_FIT, NARROW_SPREAD};

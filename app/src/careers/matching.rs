@@ -29,7 +29,7 @@
 //! count) that are also among the occupation's top three (its O*NET high-point code, or its
 //! three highest interest values when O*NET names no high points).
 
-use super::areas::{join_names, AREAS};
+use crate::domain::riasec::{join_names, AREAS};
 use super::domain::JobZone;
 use serde::{Deserialize, Serialize};
 
@@ -133,7 +133,7 @@ impl CareerMatch {
     /// "Shares your Social and Investigative interests".
     pub fn why(&self) -> String {
         let names: Vec<&str> =
-            self.shared.iter().filter_map(|letter| super::areas::area(*letter)).map(|area| area.name).collect();
+            self.shared.iter().filter_map(|letter| crate::domain::riasec::area(*letter)).map(|area| area.name).collect();
         match names.len() {
             0 => "Its interests rise and fall like yours, though its strongest ones aren't among your top three"
                 .to_string(),
@@ -202,7 +202,7 @@ pub fn top_areas(scores: &[f64; 6]) -> Vec<usize> {
 
 /// A career's top interest areas: O*NET's high points, or its three highest values.
 pub fn career_top_areas(career: &CareerProfile) -> Vec<usize> {
-    let from_code: Vec<usize> = career.high_point_code.chars().filter_map(super::areas::index_of).collect();
+    let from_code: Vec<usize> = career.high_point_code.chars().filter_map(crate::domain::riasec::index_of).collect();
     if from_code.is_empty() {
         top_three(&career.interests, f64::NEG_INFINITY)
     } else {

@@ -10,7 +10,6 @@
 //!   ([`CareerMatchesPage`]), and [`TopMatches`] for an Interest Profiler results page.
 
 pub mod api;
-pub mod areas;
 mod browse;
 mod detail;
 pub mod domain;

@@ -5,7 +5,8 @@
 use crate::fixtures::{user, Tenant};
 use crate::support::TestDb;
 use app::accounts::profile::Profile;
-use app::accounts::{Role, SessionUser};
+use app::accounts::SessionUser;
+use app::domain::Role;
 use app::admin::UserPage;
 use crate::web::{form, server_fn_request, Reply, HOST, ORIGIN};
 use app::error::AppError;

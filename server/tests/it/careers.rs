@@ -214,7 +214,7 @@ async fn software_developers_have_their_o_net_description_zone_interests_tasks_t
 async fn the_bundled_areas_notice_and_job_zones_match_the_data_files() {
     let keywords = include_str!("../../../data/onet-29.3/riasec-keywords.tsv");
     let activities = include_str!("../../../data/onet-29.3/interests-illustrative-activities.tsv");
-    for area in app::careers::areas::AREAS {
+    for area in app::domain::riasec::AREAS {
         let from_file: Vec<&str> = keywords
             .lines()
             .skip(1)

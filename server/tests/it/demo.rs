@@ -2,7 +2,8 @@
 
 use crate::fixtures::as_ctx;
 use crate::support::TestDb;
-use app::accounts::{password, Role};
+use app::accounts::password;
+use app::domain::Role;
 use app::db::RequestContext;
 use server::demo::{self, DemoOutcome};
 use uuid::Uuid;

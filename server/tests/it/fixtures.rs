@@ -1,7 +1,7 @@
 //! Rows for tests, inserted as the owner. Two organizations, each with an org admin, a mentor
 //! and two students, plus a booking, payment, subscription, roadmap, progress and notification.
 
-use app::accounts::Role;
+use app::domain::Role;
 use app::db::{tx, RequestContext};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;

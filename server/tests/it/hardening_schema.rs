@@ -283,7 +283,7 @@ async fn a_mentor_edits_their_listing_but_never_their_rating_or_flags() {
         .execute(&db.owner)
         .await
         .unwrap();
-    let ex_mentor = RequestContext::member(acme.mentor_user, acme.org, app::accounts::Role::Student);
+    let ex_mentor = RequestContext::member(acme.mentor_user, acme.org, app::domain::Role::Student);
     let resumed = run(&db, ex_mentor, "update mentors set status = 'active' where id = $1", acme.mentor).await;
     assert_eq!(sqlstate(resumed), "42501");
     // Administrators set ratings.

@@ -3,7 +3,7 @@
 
 use crate::fixtures::{as_ctx, sqlstate, tenant, user, HASH};
 use crate::support::TestDb;
-use app::accounts::Role;
+use app::domain::Role;
 use app::db::RequestContext;
 use uuid::Uuid;
 

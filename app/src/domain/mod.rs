@@ -1,0 +1,10 @@
+//! What several capabilities share, at the bottom of the dependency graph: roles and account
+//! statuses, the validation errors every form shows, and the six RIASEC interest areas. Nothing
+//! here imports a capability module (docs/architecture.md draws the graph).
+
+pub mod riasec;
+mod role;
+mod validation;
+
+pub use role::{Role, UserStatus};
+pub use validation::{FieldErrors, Parse, ValidationError};
