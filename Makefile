@@ -10,6 +10,8 @@ CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := 0.2.130
 BINARYEN_VERSION := 132.0.0
 OHA_VERSION := 1.15.0
+# sqlx-cli matches the sqlx in Cargo.lock; PostgreSQL only, no TLS (it talks to a local socket).
+SQLX_CLI_VERSION := 0.8.6
 TOOLS := $(CURDIR)/target/tools
 
 export PATH := $(HOME)/.cargo/bin:$(TOOLS)/node_modules/.bin:$(PATH)
@@ -27,14 +29,15 @@ WASM_BUDGET_BROTLI := 546000
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help setup release run dev test test-rust test-e2e wasm-size smoke-run test-repeat bench build clean
+.PHONY: help setup release run dev test test-rust test-e2e wasm-size smoke-run test-repeat bench build clean sqlx-check sqlx-prepare
 
 help:
 	@echo "make run    build and serve Waypoint at http://127.0.0.1:3000 (LEPTOS_SITE_ADDR overrides)"
 	@echo "make test   cargo tests against a real PostgreSQL, then the Playwright suite in Chromium"
 	@echo "make dev    cargo leptos watch: rebuild and reload on every change (debug build, same database)"
 	@echo "make bench  load the home page and /healthz with oha beside a bare axum baseline"
-	@echo "make setup  install PostgreSQL, Chromium, the wasm target, cargo-leptos and npm packages"
+	@echo "make setup  install PostgreSQL, Chromium, the wasm target, cargo-leptos, sqlx-cli and npm packages"
+	@echo "make sqlx-prepare  refresh .sqlx/ (the compile-time SQL checks' offline data) after changing a query"
 
 setup:
 	@# Only what is missing: e.g. a NodeSource nodejs already carries npm, and Debian's npm
@@ -56,6 +59,8 @@ setup:
 	@cargo leptos --version 2>/dev/null | grep -q "$(CARGO_LEPTOS_VERSION)" || \
 	  { echo "setup: building cargo-leptos $(CARGO_LEPTOS_VERSION) (about 13 minutes on 2 cores)"; \
 	    cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked; }
+	@sqlx --version 2>/dev/null | grep -q "$(SQLX_CLI_VERSION)" || \
+	  cargo install sqlx-cli --version $(SQLX_CLI_VERSION) --no-default-features --features postgres --locked
 	@# Not --locked: its lockfile names a webpki-roots release the registry here does not carry.
 	@wasm-bindgen --version 2>/dev/null | grep -q "$(WASM_BINDGEN_VERSION)" || \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
@@ -72,7 +77,7 @@ build: setup
 # precompressed WASM (components are type-erased in every build: Cargo.toml, always-erase-components).
 # cargo-leptos re-runs wasm-bindgen and wasm-opt (about a minute) on every release build, even
 # when nothing changed; the stamp skips the build when no file it reads is newer than the last one.
-RELEASE_INPUTS := Cargo.toml Cargo.lock Makefile app frontend server/Cargo.toml server/src style public migrations data
+RELEASE_INPUTS := Cargo.toml Cargo.lock Makefile .cargo .sqlx app frontend server/Cargo.toml server/src style public migrations data
 RELEASE_STAMP := target/release/.waypoint-release-stamp
 release: setup
 	@if [ -f $(RELEASE_STAMP) ] && [ -x target/release/server ] && [ -f target/site/pkg/waypoint.wasm.br ] && \
@@ -95,7 +100,15 @@ dev: setup
 
 # Rust tests (debug), then everything against the release build that `make run` serves: its WASM
 # size against the budget, the Playwright suite, and `make run` itself.
-test: setup test-rust release wasm-size test-e2e smoke-run
+test: setup sqlx-check test-rust release wasm-size test-e2e smoke-run
+
+# Every query is checked at compile time against .sqlx/ (SQLX_OFFLINE=true in .cargo/config.toml);
+# this fails when a query changed and .sqlx/ was not refreshed with `make sqlx-prepare`.
+sqlx-check: setup
+	TEST_RUSTFLAGS="$(TEST_RUSTFLAGS)" bash server/sqlx.sh check
+
+sqlx-prepare: setup
+	TEST_RUSTFLAGS="$(TEST_RUSTFLAGS)" bash server/sqlx.sh prepare
 
 test-rust:
 	RUSTFLAGS="$(TEST_RUSTFLAGS)" LEPTOS_OUTPUT_NAME=waypoint cargo test -p app -p server --no-fail-fast

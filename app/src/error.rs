@@ -95,8 +95,13 @@ impl From<crate::domain::ValidationError> for AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// On the server this is a request the function could not read (missing or malformed
+    /// arguments): the caller's mistake, answered 400 like every other error, through `respond`.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        let error = AppError::Transport(value.to_string());
+        #[cfg(feature = "ssr")]
+        let error = error.respond();
+        error
     }
 }
 

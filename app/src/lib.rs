@@ -12,6 +12,7 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+mod frame;
 pub mod home;
 pub mod resources;
 pub mod roadmaps;
@@ -100,7 +101,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/waypoint.css"/>
         <Router>
-            <ui::SiteHeader/>
+            <frame::SiteHeader/>
             <main id="main" tabindex="-1">
                 <Routes fallback=home::NotFoundPage>
                     // Async: the page waits for its figures, so they are in the HTML without JavaScript.
@@ -121,8 +122,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mentors") view=booking::MentorsPage/>
                     <Route path=path!("/roadmap") view=roadmaps::RoadmapPage/>
                     <Route path=path!("/resources") view=resources::ResourcesPage/>
-                    <Route path=path!("/sign-in") view=accounts::SignInPage/>
-                    <Route path=path!("/sign-up") view=accounts::SignUpPage/>
+                    // Async: a form refused without JavaScript comes back with its messages in the HTML.
+                    <Route path=path!("/sign-in") view=accounts::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/sign-up") view=accounts::SignUpPage ssr=SsrMode::Async/>
                     // Pages for signed-in people render in full before responding, so a visitor
                     // who isn't signed in gets a real redirect to sign-in (and back after it).
                     <Route path=path!("/account") view=accounts::AccountPage ssr=SsrMode::Async/>
@@ -138,7 +140,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/assessments/:id") view=assessments::AssessmentEditorPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
-            <ui::SiteFooter/>
+            <frame::SiteFooter/>
         </Router>
     }
 }

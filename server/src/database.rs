@@ -125,7 +125,8 @@ impl Database {
             MIGRATOR.run(&owner).await?;
             crate::reference::load(&owner).await?;
             if let Some(password) = &self.login_password {
-                // The password is hex (see login_password), so it is safe inside the literal.
+                // DDL takes no parameters, so this can't be a checked `query!`: the password is
+                // hex (see login_password), so it is safe inside the literal.
                 owner
                     .execute(format!("alter role {LOGIN_ROLE} with login password '{password}'").as_str())
                     .await
@@ -163,7 +164,7 @@ pub async fn app_pool(connection: &AppConnection, max_connections: u32) -> Resul
             options
                 .after_connect(|connection, _| {
                     Box::pin(async move {
-                        connection.execute("set role waypoint_app").await?;
+                        sqlx::query!("set role waypoint_app").execute(&mut *connection).await?;
                         Ok(())
                     })
                 })
@@ -177,11 +178,12 @@ pub async fn app_pool(connection: &AppConnection, max_connections: u32) -> Resul
 pub async fn create_database_if_missing(maintenance: &PgConnectOptions, name: &str) -> Result<(), DatabaseError> {
     use sqlx::Connection;
     let mut connection = sqlx::PgConnection::connect_with(maintenance).await.map_err(DatabaseError::Connect)?;
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-        .bind(name)
+    let exists = sqlx::query_scalar!(r#"select exists (select 1 from pg_database where datname = $1) as "exists!""#, name)
         .fetch_one(&mut connection)
         .await?;
     if !exists {
+        // DDL takes no parameters, so this can't be a checked `query!`: the name is quoted as
+        // an identifier instead.
         connection.execute(format!("create database \"{}\"", name.replace('"', "\"\"")).as_str()).await?;
         tracing::info!(database = name, "created database");
     }

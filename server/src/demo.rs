@@ -2,9 +2,11 @@
 //! so a new installation shows a living product. Idempotent: it loads once, keyed on the demo
 //! organization's slug, inside one transaction. The passwords are listed in README.md.
 
+use app::accounts::profile::{CareerStatus, EducationLevel};
 use app::accounts::{password, EmailAddress, PersonName, Username};
 use app::domain::Role;
 use sqlx::PgPool;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 pub const DEMO_ORG_SLUG: &str = "riverside";
@@ -49,8 +51,8 @@ struct MentorListing {
 struct StudentProfile {
     username: &'static str,
     headline: &'static str,
-    education: &'static str,
-    status: &'static str,
+    education: EducationLevel,
+    status: CareerStatus,
     location: &'static str,
     time_zone: &'static str,
     interests: &'static [&'static str],
@@ -131,8 +133,8 @@ const STUDENTS: [StudentProfile; 3] = [
     StudentProfile {
         username: "sam",
         headline: "Final-year student curious about healthcare",
-        education: "secondary",
-        status: "student",
+        education: EducationLevel::Secondary,
+        status: CareerStatus::Student,
         location: "Leeds, UK",
         time_zone: "Europe/London",
         interests: &["biology", "helping people", "sport"],
@@ -141,8 +143,8 @@ const STUDENTS: [StudentProfile; 3] = [
     StudentProfile {
         username: "priya",
         headline: "Computer science graduate looking for a first role",
-        education: "bachelor",
-        status: "graduate",
+        education: EducationLevel::Bachelor,
+        status: CareerStatus::Graduate,
         location: "Toronto, Canada",
         time_zone: "America/Toronto",
         interests: &["programming", "design", "data"],
@@ -151,8 +153,8 @@ const STUDENTS: [StudentProfile; 3] = [
     StudentProfile {
         username: "noah",
         headline: "Retail manager moving into the trades",
-        education: "some_college",
-        status: "career_changer",
+        education: EducationLevel::SomeCollege,
+        status: CareerStatus::CareerChanger,
         location: "Brisbane, Australia",
         time_zone: "Australia/Brisbane",
         interests: &["building things", "electronics", "working outdoors"],
@@ -173,12 +175,12 @@ fn demo_password(role: Role) -> &'static str {
 /// admin in the community): their passwords are published, so a real installation must not have
 /// them. Runs as the owner.
 pub async fn present(owner: &PgPool) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "select exists (select 1 from organizations where slug = $1 and deleted_at is null) \
-             or exists (select 1 from users where email = $2 and deleted_at is null)",
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from organizations where slug = $1 and deleted_at is null)
+               or exists (select 1 from users where email = $2 and deleted_at is null) as "present!""#,
+        DEMO_ORG_SLUG,
+        ADMIN.email,
     )
-    .bind(DEMO_ORG_SLUG)
-    .bind(ADMIN.email)
     .fetch_one(owner)
     .await
 }
@@ -188,30 +190,47 @@ pub async fn present(owner: &PgPool) -> Result<bool, sqlx::Error> {
 pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
     let mut tx = owner.begin().await?;
     // Two servers starting at once on one database must not both load.
-    sqlx::query("select pg_advisory_xact_lock(hashtext('waypoint-demo-data'))").execute(&mut *tx).await?;
-    let present: bool =
-        sqlx::query_scalar("select exists (select 1 from organizations where slug = $1 and deleted_at is null)")
-            .bind(DEMO_ORG_SLUG)
-            .fetch_one(&mut *tx)
-            .await?;
+    sqlx::query!("select pg_advisory_xact_lock(hashtext('waypoint-demo-data'))").execute(&mut *tx).await?;
+    let present = sqlx::query_scalar!(
+        r#"select exists (select 1 from organizations where slug = $1 and deleted_at is null) as "present!""#,
+        DEMO_ORG_SLUG,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     if present {
         return Ok(DemoOutcome::AlreadyPresent);
     }
 
-    let community: Uuid =
-        sqlx::query_scalar("select id from organizations where kind = 'public' and deleted_at is null")
-            .fetch_one(&mut *tx)
-            .await?;
-    let riverside: Uuid = sqlx::query_scalar(
+    let community = sqlx::query_scalar!("select id from organizations where kind = 'public' and deleted_at is null")
+        .fetch_one(&mut *tx)
+        .await?;
+    let riverside = sqlx::query_scalar!(
         "insert into organizations (name, slug, kind, invite_code, settings)
          values ('Riverside Career Centre', $1, 'career_centre', 'RIVERSIDE-2026', $2) returning id",
+        DEMO_ORG_SLUG,
+        serde_json::json!({ "default_time_zone": "Europe/London", "demo": true }),
     )
-    .bind(DEMO_ORG_SLUG)
-    .bind(serde_json::json!({ "default_time_zone": "Europe/London", "demo": true }))
     .fetch_one(&mut *tx)
     .await?;
 
-    let mut hashes = std::collections::HashMap::new();
+    let user_ids = insert_people(&mut tx, community, riverside).await?;
+    insert_mentors(&mut tx, &user_ids).await?;
+    insert_students(&mut tx, &user_ids).await?;
+    demo_interest_results(&mut tx, &user_ids).await?;
+    insert_application(&mut tx, &user_ids).await?;
+
+    tx.commit().await?;
+    tracing::info!("demo data loaded");
+    Ok(DemoOutcome::Loaded)
+}
+
+type Tx = sqlx::Transaction<'static, sqlx::Postgres>;
+/// Each demo account's (user id, organization id) by username.
+type UserIds = HashMap<&'static str, (Uuid, Uuid)>;
+
+/// The platform admin (in the community) and Riverside's people.
+async fn insert_people(tx: &mut Tx, community: Uuid, riverside: Uuid) -> Result<UserIds, DemoError> {
+    let mut hashes = HashMap::new();
     for role in [Role::Admin, Role::OrgAdmin, Role::Mentor, Role::Student] {
         let hash = password::hash_blocking(demo_password(role).to_string())
             .await
@@ -219,7 +238,7 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
         hashes.insert(role, hash);
     }
 
-    let mut user_ids = std::collections::HashMap::new();
+    let mut user_ids = HashMap::new();
     for (person, org) in std::iter::once((&ADMIN, community)).chain(RIVERSIDE_PEOPLE.iter().map(|p| (p, riverside))) {
         // The same domain types as sign-up: demo data obeys the rules real data does.
         let invalid =
@@ -228,74 +247,82 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
         let username = Username::parse(person.username).map_err(invalid)?;
         let first = PersonName::parse(person.first).map_err(invalid)?;
         let last = PersonName::parse(person.last).map_err(invalid)?;
-        let id: Uuid = sqlx::query_scalar(
+        let id = sqlx::query_scalar!(
             "insert into users (organization_id, email, username, password_hash, first_name, last_name, role, email_verified_at)
              values ($1, $2, $3, $4, $5, $6, $7, now()) returning id",
+            org,
+            email.as_str(),
+            username.as_str(),
+            hashes[&person.role],
+            first.as_str(),
+            last.as_str(),
+            person.role as Role,
         )
-        .bind(org)
-        .bind(email.as_str())
-        .bind(username.as_str())
-        .bind(&hashes[&person.role])
-        .bind(first.as_str())
-        .bind(last.as_str())
-        .bind(person.role)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
         user_ids.insert(person.username, (id, org));
     }
+    Ok(user_ids)
+}
 
+async fn insert_mentors(tx: &mut Tx, user_ids: &UserIds) -> Result<(), DemoError> {
     for mentor in &MENTORS {
         let (user_id, org) = user_ids[mentor.username];
-        sqlx::query(
+        sqlx::query!(
             "insert into mentors (user_id, organization_id, bio, expertise_areas, years_experience,
                                   hourly_rate_minor, currency, time_zone)
              values ($1, $2, $3, $4, $5, $6, 'USD', $7)",
+            user_id,
+            org,
+            mentor.bio,
+            mentor.expertise as &[&str],
+            mentor.years,
+            mentor.hourly_rate_minor,
+            mentor.time_zone,
         )
-        .bind(user_id)
-        .bind(org)
-        .bind(mentor.bio)
-        .bind(mentor.expertise)
-        .bind(mentor.years)
-        .bind(mentor.hourly_rate_minor)
-        .bind(mentor.time_zone)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        sqlx::query(
+        sqlx::query!(
             "insert into user_profiles (user_id, organization_id, headline, bio, time_zone, current_status)
-             values ($1, $2, $3, $4, $5, 'employed')",
+             values ($1, $2, $3, $4, $5, $6)",
+            user_id,
+            org,
+            format!("Mentor · {}", mentor.expertise[0]),
+            mentor.bio,
+            mentor.time_zone,
+            CareerStatus::Employed as CareerStatus,
         )
-        .bind(user_id)
-        .bind(org)
-        .bind(format!("Mentor · {}", mentor.expertise[0]))
-        .bind(mentor.bio)
-        .bind(mentor.time_zone)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
 
+async fn insert_students(tx: &mut Tx, user_ids: &UserIds) -> Result<(), DemoError> {
     for student in &STUDENTS {
         let (user_id, org) = user_ids[student.username];
-        sqlx::query(
+        sqlx::query!(
             "insert into user_profiles (user_id, organization_id, headline, education_level, current_status,
                                         location, time_zone, interests, target_roles)
-             values ($1, $2, $3, $4::education_level, $5::career_status, $6, $7, $8, $9)",
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            user_id,
+            org,
+            student.headline,
+            student.education as EducationLevel,
+            student.status as CareerStatus,
+            student.location,
+            student.time_zone,
+            student.interests as &[&str],
+            student.target_roles as &[&str],
         )
-        .bind(user_id)
-        .bind(org)
-        .bind(student.headline)
-        .bind(student.education)
-        .bind(student.status)
-        .bind(student.location)
-        .bind(student.time_zone)
-        .bind(student.interests)
-        .bind(student.target_roles)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
     }
+    Ok(())
+}
 
-    demo_interest_results(&mut tx, &user_ids).await?;
-
-    // One application waiting for Riverside's admin, so the review queue shows a real case.
+/// One application waiting for Riverside's admin, so the review queue shows a real case.
+async fn insert_application(tx: &mut Tx, user_ids: &UserIds) -> Result<(), DemoError> {
     let application = app::accounts::mentor_application::MentorApplicationInput::parse(
         "data analysis, public health research",
         "2",
@@ -306,38 +333,32 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
     )
     .map_err(|errors| DemoError::Invalid(format!("priya's application: {errors:?}")))?;
     let (user_id, org) = user_ids["priya"];
-    sqlx::query(
+    sqlx::query!(
         "insert into mentor_applications (user_id, organization_id, expertise_areas, years_experience,
                                           experience_summary, hourly_rate_minor, currency)
          values ($1, $2, $3, $4, $5, $6, $7)",
+        user_id,
+        org,
+        application.expertise.items(),
+        application.years_experience,
+        application.summary,
+        application.rate.minor,
+        application.currency,
     )
-    .bind(user_id)
-    .bind(org)
-    .bind(application.expertise.items())
-    .bind(application.years_experience)
-    .bind(&application.summary)
-    .bind(application.rate.minor)
-    .bind(application.currency)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-
-    tx.commit().await?;
-    tracing::info!("demo data loaded");
-    Ok(DemoOutcome::Loaded)
+    Ok(())
 }
 
 /// Interest Profiler results for two students (Sam took it twice), scored by the product's own
 /// scoring, so matches and history show real cases on a new installation.
-async fn demo_interest_results(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    user_ids: &std::collections::HashMap<&'static str, (Uuid, Uuid)>,
-) -> Result<(), DemoError> {
+async fn demo_interest_results(tx: &mut Tx, user_ids: &UserIds) -> Result<(), DemoError> {
     use app::assessments::interest_profiler::{definition, AREAS, SLUG, SOURCE};
     use app::assessments::scoring::{score, Answer, Answers};
-    let Some(version): Option<Uuid> = sqlx::query_scalar(
-        "select id from assessments where organization_id is null and slug = $1 and status = 'published'",
+    let Some(version) = sqlx::query_scalar!(
+        "select id from assessments where organization_id is null and slug = $1::text::citext and status = 'published'",
+        SLUG,
     )
-    .bind(SLUG)
     .fetch_optional(&mut **tx)
     .await?
     else {
@@ -360,19 +381,21 @@ async fn demo_interest_results(
             })
             .collect();
         let sheet = score(&instrument.scoring, &questions, &answers);
-        sqlx::query(
+        let answers = serde_json::to_value(&answers).map_err(|e| DemoError::Invalid(e.to_string()))?;
+        let scores = serde_json::to_value(sheet.by_key()).map_err(|e| DemoError::Invalid(e.to_string()))?;
+        sqlx::query!(
             "insert into assessment_results (user_id, organization_id, assessment_id, status, answers, scores, summary_code,
                                              started_at, completed_at)
              values ($1, $2, $3, 'completed', $4, $5, $6, now() - make_interval(days => $7, mins => 12),
                      now() - make_interval(days => $7))",
+            user_id,
+            org,
+            version,
+            answers,
+            scores,
+            sheet.summary.code,
+            days_ago,
         )
-        .bind(user_id)
-        .bind(org)
-        .bind(version)
-        .bind(serde_json::to_value(&answers).map_err(|e| DemoError::Invalid(e.to_string()))?)
-        .bind(serde_json::to_value(sheet.by_key()).map_err(|e| DemoError::Invalid(e.to_string()))?)
-        .bind(&sheet.summary.code)
-        .bind(days_ago)
         .execute(&mut **tx)
         .await?;
     }

@@ -1,5 +1,32 @@
 //! The HTTP surface: Leptos routes and server functions, health, sitemap, static files, and the
-//! tower layers every request passes through (tracing, compression, sessions, security headers).
+//! tower layers every request passes through.
+//!
+//! The layers, outermost first (`serve.rs` below them all reads the request head within 10 s):
+//! 1. `SetRequestId`, `TraceLayer`, `PropagateRequestId`: a span per request, tagged with its
+//!    x-request-id, which the response echoes;
+//! 2. `CompressionLayer` (brotli / gzip at the fastest level);
+//! 3. `known_hosts_only`: any `Host` but the site's own gets 421 (DNS rebinding);
+//! 4. `security_headers` (CSP default, HSTS behind HTTPS, nosniff, frame and referrer policy);
+//! 5. `client_address`: the client's IP (the peer, or a trusted proxy's `X-Forwarded-For`) as an
+//!    extension for the sign-in throttle (`app::db::caller::ClientAddress`);
+//!    `/healthz` is answered here, outside everything below;
+//! 6. the limits: load shedding past `max_in_flight` (503 + Retry-After), a 30 s response and a
+//!    15 s body timeout;
+//! 7. `same_origin_writes`: a POST from another origin is refused (CSRF);
+//! 8. `private_responses_are_not_stored`: `Cache-Control: no-store` on anything personal;
+//! 9. `session_store_outage_is_unavailable`: the session store's bare 500 becomes 503;
+//! 10. the session layer (tower-sessions in PostgreSQL, on the guard pool);
+//! 11. `plain_form_posts`: a form posted without JavaScript and refused comes back as its page;
+//! 12. the router: `/sitemap.xml`, `/robots.txt`, `/account/export.json`, the Leptos pages,
+//!     `/api/*` server functions, and static files with the 404 page as fallback.
+//!
+//! A server-function call, e.g. `POST /api/choose_career_goal`, passes 1-11, then
+//! `leptos_axum::handle_server_fns_with_context` provides the context (`ServerState::app`, the
+//! site URL, the sign-in hooks) and runs the `#[server]` function, which is one line:
+//! `db::signed_in(|user, tx| Box::pin(ssr::choose_career_goal(tx, user, code)))`. That resolves
+//! the caller from the session (`db::caller::require_user`), opens the transaction with their
+//! row-level-security context (`db::tx`), runs the body, commits, and on an error sets its
+//! status once (`db::run` → `AppError::respond`); the error crosses the wire as JSON.
 
 use app::db::AppState;
 use app::ui::SiteUrl;
@@ -28,11 +55,20 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 use tracing::Level;
 
+/// The one state. Axum's handlers take its parts (`FromRef`); its `app` part (the pools) is
+/// also what every page and server function gets as Leptos context.
 #[derive(Clone, Debug, FromRef)]
 pub struct ServerState {
     pub leptos_options: LeptosOptions,
-    pub pool: PgPool,
+    pub app: AppState,
     pub site_url: SiteUrl,
+}
+
+/// Handlers outside Leptos that only query (the data export) take the request pool.
+impl FromRef<ServerState> for PgPool {
+    fn from_ref(state: &ServerState) -> PgPool {
+        state.app.pool.clone()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -126,15 +162,13 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 }
 
 pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions) -> Router {
-    let pool = pools.requests.clone();
-    let state = ServerState { leptos_options, pool: pool.clone(), site_url: SiteUrl(options.site_url.clone()) };
+    let app_state = AppState { pool: pools.requests.clone(), guard_pool: pools.sessions.clone() };
+    let state = ServerState { leptos_options, app: app_state.clone(), site_url: SiteUrl(options.site_url.clone()) };
     let context = {
-        let pool = pool.clone();
-        let guard_pool = pools.sessions.clone();
         let site_url = state.site_url.clone();
         let stats_cache = app::home::StatsCache::default();
         move || {
-            provide_context(AppState { pool: pool.clone(), guard_pool: guard_pool.clone() });
+            provide_context(app_state.clone());
             provide_context(site_url.clone());
             provide_context(stats_cache.clone());
             provide_context(app::SIGN_IN_HOOKS);
@@ -161,7 +195,7 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .with_state(state.clone())
-        .layer(axum::middleware::from_fn(server_fn_error_status))
+        .layer(axum::middleware::from_fn(plain_form_posts))
         .layer(sessions)
         .layer(axum::middleware::from_fn(session_store_outage_is_unavailable))
         .layer(axum::middleware::from_fn(private_responses_are_not_stored))
@@ -322,23 +356,74 @@ async fn private_responses_are_not_stored(request: Request, next: Next) -> Respo
     response
 }
 
-/// A server function whose arguments don't decode (a malformed request) never runs, so nothing
-/// sets its status and server_fn answers 500. The typed error in the body knows better: such an
-/// error is `AppError::Transport`, a 400, the caller's fault and not ours.
-async fn server_fn_error_status(request: Request, next: Next) -> Response {
-    let is_server_fn = request.uri().path().starts_with("/api/");
-    let response = next.run(request).await;
-    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+/// The most a plain form post may send (its fields are kept for the page when it is refused).
+const PLAIN_FORM_LIMIT: usize = 256 * 1024;
+
+/// Plain form posts to a server function: the browser posted a form itself (no JavaScript, or
+/// before the page hydrated), so it expects a page, not JSON. Leptos answers success with a
+/// redirect back (or to where the function redirected); a refusal would show the raw JSON error.
+/// Instead the refusal and the values typed (passwords never) are kept in the session as a
+/// `FormFlash`, and the browser is sent back to the form's page with 303 See Other, where
+/// `ui::FormFeedback` shows each message beside its field (app/src/ui/form.rs).
+async fn plain_form_posts(request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let plain_form = request.method() == axum::http::Method::POST
+        && request.uri().path().starts_with("/api/")
+        && header_contains(headers, header::ACCEPT, "text/html")
+        && header_contains(headers, header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if !plain_form {
+        return next.run(request).await;
+    }
+    // Back to the page the form is on: its path and query only, never another origin.
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|referer| referer.to_str().ok())
+        .and_then(|referer| referer.parse::<axum::http::Uri>().ok())
+        .and_then(|uri| uri.path_and_query().map(|path| path.as_str().to_string()))
+        .filter(|path| path.starts_with('/') && !path.starts_with("//"));
+    let session = request.extensions().get::<tower_sessions::Session>().cloned();
+    let endpoint = request.uri().path().to_string();
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, PLAIN_FORM_LIMIT).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "That form sent more than Waypoint accepts.").into_response();
+    };
+    let values: Vec<(String, String)> = form_urlencoded::parse(&bytes)
+        .filter(|(name, _)| app::ui::FormFlash::keeps(name))
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect();
+    let response = next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await;
+    let status = response.status();
+    let (Some(session), Some(back)) = (session, back) else { return response };
+    if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+    let (parts, body) = response.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, 64 * 1024).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
-        parts.status = error.status();
+    let Ok(error) = serde_json::from_slice::<app::error::AppError>(&body) else {
+        return Response::from_parts(parts, axum::body::Body::from(body));
+    };
+    let flash = app::ui::FormFlash { endpoint, error, values };
+    if let Err(error) = session.insert(app::ui::FormFlash::SESSION_KEY, flash).await {
+        tracing::error!(%error, "keeping a refused form for its page failed");
+        return Response::from_parts(parts, axum::body::Body::from(body));
     }
-    Response::from_parts(parts, axum::body::Body::from(bytes))
+    let mut answer = (StatusCode::SEE_OTHER, [(header::CACHE_CONTROL, "no-store")]).into_response();
+    if let Ok(location) = HeaderValue::from_str(&back) {
+        answer.headers_mut().insert(header::LOCATION, location);
+    }
+    // Whatever else the server function set on its response (a cleared cookie) still applies.
+    for (name, value) in parts.headers.iter() {
+        if name == header::SET_COOKIE {
+            answer.headers_mut().append(name, value.clone());
+        }
+    }
+    answer
+}
+
+fn header_contains(headers: &axum::http::HeaderMap, name: HeaderName, needle: &str) -> bool {
+    headers.get(name).and_then(|value| value.to_str().ok()).is_some_and(|value| value.contains(needle))
 }
 
 /// The session store: the session layer and the expired-session sweeper share this one definition.
@@ -347,8 +432,8 @@ pub fn session_store(pool: PgPool) -> PostgresStore {
 }
 
 /// Whether the server and its database answer. 503 when the database does not within 2 s.
-async fn healthz(State(pool): State<PgPool>) -> Response {
-    let check = tokio::time::timeout(Duration::from_secs(2), sqlx::query_scalar::<_, i32>("select 1").fetch_one(&pool));
+async fn healthz(State(AppState { pool, .. }): State<AppState>) -> Response {
+    let check = tokio::time::timeout(Duration::from_secs(2), sqlx::query_scalar!(r#"select 1 as "one!""#).fetch_one(&pool));
     match check.await {
         Ok(Ok(_)) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "database": "ok" }))).into_response(),
         Ok(Err(error)) => {
@@ -369,8 +454,8 @@ fn unhealthy() -> Response {
 
 /// The public pages and every career's page (codes read from the database, so the sitemap
 /// lists exactly the careers there are).
-async fn sitemap(State(site_url): State<SiteUrl>, State(pool): State<PgPool>) -> Response {
-    let codes: Vec<String> = match sqlx::query_scalar("select code from careers order by code").fetch_all(&pool).await {
+async fn sitemap(State(site_url): State<SiteUrl>, State(AppState { pool, .. }): State<AppState>) -> Response {
+    let codes = match sqlx::query_scalar!("select code from careers order by code").fetch_all(&pool).await {
         Ok(codes) => codes,
         Err(error) => {
             tracing::error!(%error, "sitemap: reading career codes failed");

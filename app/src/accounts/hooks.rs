@@ -1,5 +1,5 @@
 //! What other capabilities do when someone signs up or in, without accounts knowing who they
-//! are: a capability registers a [`SignInHook`] (in `crate::sign_in_hooks`, at the top of the
+//! are: a capability registers a [`SignInHook`] (in `crate::SIGN_IN_HOOKS`, at the top of the
 //! dependency graph), and accounts runs every registered hook. Today: assessments taken before
 //! signing in become the account's.
 

@@ -1,37 +1,11 @@
 //! Signing in and out on the request's session: beginning a session under a fresh id, renewing
-//! it across a password change, ending it, and re-checking the password before a sensitive change.
+//! it across a password change, and ending it.
 //! Who is signed in on a request is read by `db::caller`.
 
 use crate::db::caller::{now_secs, session_error, SessionAuth, AUTH_KEY};
 use crate::error::AppError;
 use tower_sessions::Session;
 use uuid::Uuid;
-
-/// Checks a signed-in person's current password before a sensitive change (a new password,
-/// deleting the account). Wrong guesses count as failed sign-ins of the account, so a borrowed
-/// session cannot be used to guess the password; `wrong` is the message for a wrong one.
-pub async fn reconfirm_password(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    user: &SignedIn,
-    password: String,
-    wrong: &str,
-) -> Result<(), AppError> {
-    use super::{password as hashing, throttle};
-    let guard_pool = crate::db::guard_pool()?;
-    let account = user.user_id.to_string();
-    let network_bucket = throttle::account_network_bucket(&account, &client_network().await);
-    let account_bucket = throttle::account_bucket(&account);
-    throttle::take(&guard_pool, &network_bucket, throttle::SIGN_IN_PER_ACCOUNT_NETWORK).await?;
-    throttle::claim_account_turn(&guard_pool, &account_bucket).await?;
-    let stored: Option<String> = sqlx::query_scalar("select current_user_password_hash()").fetch_one(&mut **tx).await?;
-    if hashing::verify_blocking(password, stored.ok_or(AppError::Unauthenticated)?).await? {
-        throttle::give_back(&guard_pool, &network_bucket).await?;
-        Ok(())
-    } else {
-        throttle::hit(&guard_pool, &account_bucket, throttle::SIGN_IN_PER_ACCOUNT).await?;
-        Err(AppError::invalid(wrong))
-    }
-}
 
 /// Signs `user_id` in on this session under a fresh id, so an id planted before sign-in
 /// (session fixation) is worth nothing after it.
@@ -58,7 +32,3 @@ pub async fn renew(session: &Session, generation: i32) -> Result<(), AppError> {
 pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
-
-
-// Moved to `db::caller`; kept here only while the capability modules move to the `db` shape.
-pub use crate::db::caller::{client_ip, client_network, current, require_admin, require_user, resolve, session, SignedIn};

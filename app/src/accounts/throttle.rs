@@ -35,16 +35,16 @@ pub const SIGN_UP_PER_IP: Limit = Limit { max_hits: 20, window_secs: 3600 };
 /// Refuses with "try again in N minutes" when any bucket has used up its window.
 pub async fn check(pool: &PgPool, buckets: &[(&str, Limit)]) -> Result<(), AppError> {
     for (bucket, limit) in buckets {
-        let row: Option<(i32, i64)> = sqlx::query_as(
-            "select hits, ceil(extract(epoch from window_ends_at - now()))::bigint \
-               from auth_throttle where bucket = $1 and window_ends_at > now()",
+        let row = sqlx::query!(
+            r#"select hits, ceil(extract(epoch from window_ends_at - now()))::bigint as "remaining!"
+                 from auth_throttle where bucket = $1 and window_ends_at > now()"#,
+            bucket,
         )
-        .bind(bucket)
         .fetch_optional(pool)
         .await?;
-        if let Some((hits, remaining)) = row {
-            if hits >= limit.max_hits {
-                return Err(AppError::RateLimited { retry_after_secs: remaining.max(1) as u64 });
+        if let Some(row) = row {
+            if row.hits >= limit.max_hits {
+                return Err(AppError::RateLimited { retry_after_secs: row.remaining.max(1) as u64 });
             }
         }
     }
@@ -53,21 +53,28 @@ pub async fn check(pool: &PgPool, buckets: &[(&str, Limit)]) -> Result<(), AppEr
 
 /// Counts one attempt against a bucket, starting a new window when the last one has ended, and
 /// returns the attempts in the window so far (this one included) and the seconds it has left.
-async fn count(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(i32, i64), AppError> {
-    Ok(sqlx::query_as(
-        "insert into auth_throttle (bucket, hits, window_ends_at) values ($1, 1, now() + make_interval(secs => $2)) \
-         on conflict (bucket) do update set \
-           hits = case when auth_throttle.window_ends_at <= now() then 1 else auth_throttle.hits + 1 end, \
-           window_ends_at = case when auth_throttle.window_ends_at <= now() then excluded.window_ends_at \
-                                 else auth_throttle.window_ends_at end, \
-           not_before = case when auth_throttle.window_ends_at <= now() then '-infinity' \
-                             else auth_throttle.not_before end \
-         returning hits, ceil(extract(epoch from window_ends_at - now()))::bigint",
+async fn count(pool: &PgPool, bucket: &str, limit: Limit) -> Result<Count, AppError> {
+    Ok(sqlx::query_as!(
+        Count,
+        r#"insert into auth_throttle (bucket, hits, window_ends_at) values ($1, 1, now() + make_interval(secs => $2))
+           on conflict (bucket) do update set
+             hits = case when auth_throttle.window_ends_at <= now() then 1 else auth_throttle.hits + 1 end,
+             window_ends_at = case when auth_throttle.window_ends_at <= now() then excluded.window_ends_at
+                                   else auth_throttle.window_ends_at end,
+             not_before = case when auth_throttle.window_ends_at <= now() then '-infinity'
+                               else auth_throttle.not_before end
+           returning hits, ceil(extract(epoch from window_ends_at - now()))::bigint as "remaining!""#,
+        bucket,
+        limit.window_secs as f64,
     )
-    .bind(bucket)
-    .bind(limit.window_secs as f64)
     .fetch_one(pool)
     .await?)
+}
+
+/// A bucket's attempts in its window so far and the seconds the window has left.
+struct Count {
+    hits: i32,
+    remaining: i64,
 }
 
 /// Counts one attempt against a bucket (a failure, for buckets that count failures).
@@ -78,7 +85,7 @@ pub async fn hit(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(), AppErr
 /// Counts this attempt first and refuses it when it is over the limit: parallel attempts each
 /// see the others' counts, so no more than `max_hits` of them ever go on.
 pub async fn take(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(), AppError> {
-    let (hits, remaining) = count(pool, bucket, limit).await?;
+    let Count { hits, remaining } = count(pool, bucket, limit).await?;
     if hits > limit.max_hits {
         return Err(AppError::RateLimited { retry_after_secs: remaining.max(1) as u64 });
     }
@@ -87,8 +94,7 @@ pub async fn take(pool: &PgPool, bucket: &str, limit: Limit) -> Result<(), AppEr
 
 /// Gives back an attempt counted by [`take`] that turned out not to be a failure.
 pub async fn give_back(pool: &PgPool, bucket: &str) -> Result<(), AppError> {
-    sqlx::query("update auth_throttle set hits = greatest(hits - 1, 0) where bucket = $1 and window_ends_at > now()")
-        .bind(bucket)
+    sqlx::query!("update auth_throttle set hits = greatest(hits - 1, 0) where bucket = $1 and window_ends_at > now()", bucket)
         .execute(pool)
         .await?;
     Ok(())
@@ -107,14 +113,15 @@ pub fn account_delay_secs(failures: i32) -> i64 {
 /// of the account, or refuses with the seconds until it may be tried.
 pub async fn claim_account_turn(pool: &PgPool, bucket: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    let row: Option<(i32, f64)> = sqlx::query_as(
-        "select hits, extract(epoch from greatest(not_before, now()) - now())::float8 \
-           from auth_throttle where bucket = $1 and window_ends_at > now() for update",
+    let row = sqlx::query!(
+        r#"select hits, extract(epoch from greatest(not_before, now()) - now())::float8 as "wait!"
+             from auth_throttle where bucket = $1 and window_ends_at > now() for update"#,
+        bucket,
     )
-    .bind(bucket)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((failures, wait)) = row else { return Ok(()) };
+    let Some(row) = row else { return Ok(()) };
+    let (failures, wait) = (row.hits, row.wait);
     let delay = account_delay_secs(failures);
     if delay == 0 {
         return Ok(());
@@ -122,24 +129,26 @@ pub async fn claim_account_turn(pool: &PgPool, bucket: &str) -> Result<(), AppEr
     if wait > 0.0 {
         return Err(AppError::RateLimited { retry_after_secs: wait.ceil() as u64 });
     }
-    sqlx::query("update auth_throttle set not_before = now() + make_interval(secs => $2) where bucket = $1")
-        .bind(bucket)
-        .bind(delay as f64)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update auth_throttle set not_before = now() + make_interval(secs => $2) where bucket = $1",
+        bucket,
+        delay as f64,
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Forgets a bucket (an account's failures after it signs in successfully).
 pub async fn clear(pool: &PgPool, bucket: &str) -> Result<(), AppError> {
-    sqlx::query("delete from auth_throttle where bucket = $1").bind(bucket).execute(pool).await?;
+    sqlx::query!("delete from auth_throttle where bucket = $1", bucket).execute(pool).await?;
     Ok(())
 }
 
 /// Deletes finished windows; run by the server's hourly sweep.
 pub async fn sweep(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("delete from auth_throttle where window_ends_at <= now()").execute(pool).await?.rows_affected())
+    Ok(sqlx::query!("delete from auth_throttle where window_ends_at <= now()").execute(pool).await?.rows_affected())
 }
 
 /// One account's failures from everywhere (the progressive delay).

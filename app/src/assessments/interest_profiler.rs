@@ -7,8 +7,12 @@ use super::definition::{Definition, Dimension, Point, Question, QuestionKind, Sc
 use serde::Deserialize;
 
 pub const SLUG: &str = "interest-profiler";
-/// The RIASEC areas in the publisher's order, which also breaks ties in the code.
-pub const AREAS: [char; 6] = ['R', 'I', 'A', 'S', 'E', 'C'];
+/// The RIASEC areas' letters in the publisher's order (which also breaks ties in the code):
+/// those of [`crate::domain::riasec::AREAS`].
+pub const AREAS: [char; 6] = {
+    let areas = crate::domain::riasec::AREAS;
+    [areas[0].letter, areas[1].letter, areas[2].letter, areas[3].letter, areas[4].letter, areas[5].letter]
+};
 
 /// The instrument file, bundled so the server needs nothing beside its binary.
 #[cfg(any(test, feature = "ssr"))]

@@ -99,7 +99,8 @@ impl Question {
         }
     }
 
-    /// Whether `answer` is one this question allows; the message says what to change.
+    /// Whether `answer` is one this question allows; the message says what to change. (Long: one
+    /// match with an arm per question type and answer shape, best read together.)
     pub fn check_answer(&self, answer: &Answer) -> Result<(), String> {
         let known = |options: &[Choice], key: &str| options.iter().any(|o| o.key == key);
         match (&self.kind, answer) {

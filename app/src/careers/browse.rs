@@ -2,10 +2,10 @@
 //! query string drives everything, so it works the same without JavaScript.
 
 use super::api::{careers, interest_result_available, my_career_goal};
-use crate::domain::riasec::names_of;
 use super::domain::{CareerList, CareerSearch, JobZone};
 use super::{OnetCredit, INTEREST_PROFILER_PATH};
 use crate::accounts::encode_query_value;
+use crate::domain::riasec::names_of;
 use crate::ui::{ErrorMessages, PageMeta};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};

@@ -2,10 +2,10 @@
 //! technology and related careers, and "make this my career goal".
 
 use super::api::{career, my_career_goal, ChooseCareerGoal};
-use crate::domain::riasec::{names_of, AREAS};
 use super::domain::{first_sentence, CareerDetail, TechnologyCategory};
 use super::OnetCredit;
 use crate::accounts::{encode_query_value, use_auth};
+use crate::domain::riasec::{names_of, AREAS};
 use crate::error::AppError;
 use crate::ui::{ActionOutcome, ErrorMessages, PageMeta};
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! Careers' domain types, shared by browser and server: an O*NET-SOC code, a job zone, what a
 //! career page and a list show, and the credit line the O*NET licence asks for.
 
-use crate::domain::ValidationError;
+use crate::domain::{FieldErrors, Parse, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -18,8 +18,8 @@ modifications.";
 #[serde(try_from = "String", into = "String")]
 pub struct CareerCode(String);
 
-impl CareerCode {
-    pub fn parse(input: &str) -> Result<Self, ValidationError> {
+impl Parse for CareerCode {
+    fn parse(input: &str) -> Result<Self, ValidationError> {
         let code = input.trim();
         let bytes = code.as_bytes();
         let well_formed = bytes.len() == 10
@@ -37,7 +37,9 @@ impl CareerCode {
             )))
         }
     }
+}
 
+impl CareerCode {
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -82,15 +84,6 @@ impl JobZone {
             Err(ValidationError(format!(
                 "There is no job zone {zone}. Job zones go from 1 (little preparation) to 5 (extensive preparation)."
             )))
-        }
-    }
-
-    pub fn parse(input: &str) -> Result<Self, ValidationError> {
-        match input.trim().parse::<u8>() {
-            Ok(zone) => Self::new(zone),
-            Err(_) => Err(ValidationError(
-                "Choose a job zone from 1 (little preparation) to 5 (extensive preparation).".into(),
-            )),
         }
     }
 
@@ -146,6 +139,17 @@ impl JobZone {
     }
 }
 
+impl Parse for JobZone {
+    fn parse(input: &str) -> Result<Self, ValidationError> {
+        match input.trim().parse::<u8>() {
+            Ok(zone) => Self::new(zone),
+            Err(_) => Err(ValidationError(
+                "Choose a job zone from 1 (little preparation) to 5 (extensive preparation).".into(),
+            )),
+        }
+    }
+}
+
 impl TryFrom<u8> for JobZone {
     type Error = ValidationError;
     fn try_from(value: u8) -> Result<Self, Self::Error> {
@@ -180,7 +184,8 @@ pub struct CareerSearch {
 impl CareerSearch {
     pub const PAGE_SIZE: i64 = 30;
 
-    pub fn parse(q: &str, zone: &str, page: &str) -> Result<Self, ValidationError> {
+    /// Parses the page's query string; a bad `zone` or `page` is refused against that field.
+    pub fn parse(q: &str, zone: &str, page: &str) -> Result<Self, FieldErrors> {
         let q = q.trim();
         // "15-", "15-1252", "15-1252.00": the start of a code, matched against codes.
         let bytes = q.as_bytes();
@@ -199,16 +204,22 @@ impl CareerSearch {
                 .collect();
             (words, None)
         };
-        let zone = JobZone::parse_optional(zone)?;
-        let page = match page.trim() {
-            "" => 1,
+        let mut errors = FieldErrors::new();
+        let zone = errors.check("zone", JobZone::parse_optional(zone));
+        let page = errors.check("page", Self::parse_page(page));
+        errors.finish_with(|| Some(Self { words, code_prefix, zone: zone?, page: page? }))
+    }
+
+    /// Blank is the first page.
+    fn parse_page(page: &str) -> Result<i64, ValidationError> {
+        match page.trim() {
+            "" => Ok(1),
             other => other
                 .parse::<i64>()
                 .ok()
                 .filter(|p| (1..=1_000).contains(p))
-                .ok_or_else(|| ValidationError("That page of careers doesn't exist.".into()))?,
-        };
-        Ok(Self { words, code_prefix, zone, page })
+                .ok_or_else(|| ValidationError("That page of careers doesn't exist.".into())),
+        }
     }
 
     /// A prefix query for the `english` configuration the `search` column uses.

@@ -3,11 +3,11 @@
 //! ranking in short for an Interest Profiler results page.
 
 use super::api::{career_matches, top_career_matches, MyMatches, Ranking};
-use crate::domain::riasec::{join_names, AREAS};
 use super::browse::JobZoneGuide;
 use super::domain::JobZone;
 use super::matching::{top_areas, CareerMatch, Fit, GOOD_FIT, NARROW_SPREAD};
 use super::{OnetCredit, INTEREST_PROFILER_PATH};
+use crate::domain::riasec::{join_names, AREAS};
 use crate::ui::{ErrorMessages, PageMeta};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
@@ -39,8 +39,8 @@ pub fn CareerMatchesPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         matches.await.map(|found| match found {
                             MyMatches::NoResult => view! { <NoResultYet/> }.into_any(),
-                            MyMatches::Found { scores, completed_on, ranking } => view! {
-                                <MatchesReport scores completed_on ranking zone=selected_zone()/>
+                            MyMatches::Found { scores, completed_at, ranking } => view! {
+                                <MatchesReport scores completed_at ranking zone=selected_zone()/>
                             }.into_any(),
                         })
                     })}
@@ -65,9 +65,14 @@ fn NoResultYet() -> impl IntoView {
 }
 
 #[component]
-fn MatchesReport(scores: [f64; 6], completed_on: String, ranking: Ranking, zone: Option<JobZone>) -> impl IntoView {
+fn MatchesReport(
+    scores: [f64; 6],
+    completed_at: chrono::DateTime<chrono::Utc>,
+    ranking: Ranking,
+    zone: Option<JobZone>,
+) -> impl IntoView {
     let top: Vec<&str> = top_areas(&scores).into_iter().map(|i| AREAS[i].name).collect();
-    let from = if completed_on.is_empty() { String::new() } else { format!(" from {completed_on}") };
+    let from = format!(" from {}", completed_at.format("%-d %B %Y"));
     match ranking {
         Ranking::Flat => view! {
             <p class="lead">{format!("Your Interest Profiler result{from} gives every interest area the same score.")}</p>

@@ -29,8 +29,8 @@
 //! count) that are also among the occupation's top three (its O*NET high-point code, or its
 //! three highest interest values when O*NET names no high points).
 
-use crate::domain::riasec::{join_names, AREAS};
 use super::domain::JobZone;
+use crate::domain::riasec::{join_names, AREAS};
 use serde::{Deserialize, Serialize};
 
 /// r at or above which a career is a best fit.

@@ -2,12 +2,17 @@
 //! use, the preparation they take and their interest profiles; matching people to them from
 //! their Interest Profiler scores; and the career someone chooses as their goal.
 //!
-//! - [`domain`]: codes, job zones, what the pages show, the O*NET credit line.
-//! - [`areas`]: the six RIASEC interest areas.
+//! - [`domain`]: codes, job zones, the careers search, what the pages show, the O*NET credit line.
 //! - [`matching`]: ranking careers by how well they fit someone's scores (pure).
-//! - [`api`]: the server functions.
-//! - pages: `/careers` ([`CareersPage`]), `/careers/:code` ([`CareerPage`]), `/careers/matches`
-//!   ([`CareerMatchesPage`]), and [`TopMatches`] for an Interest Profiler results page.
+//! - [`api`]: the server functions, and in `api::ssr` their bodies and queries.
+//! - pages: `/careers` (`browse.rs`, [`CareersPage`]), `/careers/:code` (`detail.rs`,
+//!   [`CareerPage`]), `/careers/matches` (`matches.rs`, [`CareerMatchesPage`], and [`TopMatches`]
+//!   for an Interest Profiler results page).
+//!
+//! The six RIASEC interest areas are shared with assessments in `crate::domain::riasec`.
+//! Careers learns someone's Interest Profiler scores from assessments
+//! (`assessments::api::current_interest_scores`); assessments doesn't depend on careers (the app
+//! hands its results page [`TopMatches`] as context).
 
 pub mod api;
 mod browse;
@@ -18,7 +23,7 @@ pub mod matching;
 
 pub use api::*;
 pub use browse::CareersPage;
-pub use detail::{CareerPage, InterestProfileChart};
+pub use detail::CareerPage;
 pub use domain::{CareerCode, CareerGoal, JobZone, ONET_CREDIT};
 pub use matches::{CareerMatchesPage, TopMatches};
 

@@ -1,4 +1,9 @@
-//! Components shared by every capability: page metadata, the site frame, error display.
+//! Components shared by every capability: page metadata, form fields and their messages, error
+//! display. A leaf: nothing here imports a capability (the site's frame, which shows who is
+//! signed in, is `crate::frame`).
+
+mod form;
+pub use form::{form_flash, take_form_flash, FormFeedback, FormFlash, TakeFormFlash, WithFeedback};
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -63,74 +68,6 @@ pub fn PageMeta(
         <Meta property="og:type" content="website"/>
         <Meta property="og:url" content=canonical.clone()/>
         <Link rel="canonical" href=canonical/>
-    }
-}
-
-const NAV: [(&str, &str); 5] = [
-    ("/assessments", "Assessments"),
-    ("/careers", "Careers"),
-    ("/mentors", "Mentors"),
-    ("/roadmap", "Roadmap"),
-    ("/resources", "Resources"),
-];
-
-#[component]
-pub fn SiteHeader() -> impl IntoView {
-    view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
-        <header class="site-header">
-            <div class="site-header__inner">
-                <A href="/" attr:class="brand">
-                    <span class="brand__mark" aria-hidden="true">"◆"</span>
-                    <span>"Waypoint"</span>
-                </A>
-                <nav aria-label="Main">
-                    <ul class="nav-list">
-                        {NAV.iter().map(|(href, label)| view! {
-                            <li><A href=*href>{*label}</A></li>
-                        }).collect_view()}
-                    </ul>
-                </nav>
-                <AccountMenu/>
-            </div>
-        </header>
-    }
-}
-
-/// "Sign in" for visitors; the person's name, their account links and "Sign out" otherwise.
-#[component]
-fn AccountMenu() -> impl IntoView {
-    let auth = crate::accounts::use_auth();
-    view! {
-        <div class="account-menu">
-            <Transition fallback=|| view! { <A href="/sign-in" attr:class="button button--ghost">"Sign in"</A> }>
-                {move || Suspend::new(async move {
-                    match auth.user.await {
-                        Ok(Some(user)) => view! {
-                            <A href="/account" attr:class="account-menu__name">{user.first_name.clone()}</A>
-                            {user.role.is_admin().then(|| view! { <A href="/admin">"Admin"</A> })}
-                            <ActionForm action=auth.sign_out attr:class="inline-form">
-                                <button type="submit" class="button button--ghost">"Sign out"</button>
-                            </ActionForm>
-                        }.into_any(),
-                        _ => view! { <A href="/sign-in" attr:class="button button--ghost">"Sign in"</A> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </div>
-    }
-}
-
-#[component]
-pub fn SiteFooter() -> impl IntoView {
-    view! {
-        <footer class="site-footer">
-            <div class="site-footer__inner">
-                <p>"Waypoint helps students explore careers, meet mentors and plan their next steps."</p>
-                <p class="muted">"Run by schools and career centres for their own people."</p>
-                <p><A href="/about">"About Waypoint and data credits"</A></p>
-            </div>
-        </footer>
     }
 }
 
@@ -285,10 +222,21 @@ pub fn TextField(
     let id = format!("field-{name}");
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let error = RwSignal::new(None::<String>);
+    // The browser's own check (on leaving the field) and, until then, the server's message about
+    // this field from the form's last submission (see `FormFeedback`).
+    let checked = RwSignal::new(None::<Option<String>>);
+    let feedback = FormFeedback::current();
+    let value = match (&feedback, kind) {
+        (Some(feedback), kind) if kind != "password" && FormFlash::keeps(name) => feedback.value(name).or(value),
+        _ => value,
+    };
+    let error = Signal::derive(move || match checked.get() {
+        Some(Some(message)) => Some(message),
+        _ => feedback.as_ref().and_then(|feedback| feedback.field_error(name)),
+    });
     let on_leave = move |ev: leptos::ev::FocusEvent| {
         if let Some(check) = check {
-            error.set(check(&event_target_value(&ev)));
+            checked.set(Some(check(&event_target_value(&ev))));
         }
     };
     let described_by = {

@@ -13,6 +13,7 @@
 //! upserted (rows that are already identical are left alone).
 
 use super::ReferenceError;
+use app::domain::Parse;
 use serde::Serialize;
 use sqlx::PgPool;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -105,14 +106,15 @@ pub async fn load(owner: &PgPool) -> Result<CareersOutcome, ReferenceError> {
     let codes: Vec<String> = core.careers.iter().map(|career| career.code.clone()).collect();
 
     let mut tx = owner.begin().await?;
-    sqlx::query("select pg_advisory_xact_lock($1)").bind(LOAD_LOCK).execute(&mut *tx).await?;
-    let (zones, total, matching): (i64, i64, i64) = sqlx::query_as(
-        "select (select count(*) from job_zones), (select count(*) from careers), \
-                (select count(*) from careers where code = any($1))",
+    sqlx::query!("select pg_advisory_xact_lock($1)", LOAD_LOCK).execute(&mut *tx).await?;
+    let counts = sqlx::query!(
+        r#"select (select count(*) from job_zones) as "zones!", (select count(*) from careers) as "total!",
+                  (select count(*) from careers where code = any($1)) as "matching!""#,
+        &codes,
     )
-    .bind(&codes)
     .fetch_one(&mut *tx)
     .await?;
+    let (zones, total, matching) = (counts.zones, counts.total, counts.matching);
     let expected = codes.len() as i64;
     if zones == core.job_zones.len() as i64 && total == expected && matching == expected {
         tx.commit().await?;
@@ -146,24 +148,24 @@ async fn insert_job_zones(
     zones: &[JobZoneRow],
 ) -> Result<(), sqlx::Error> {
     let column = |f: fn(&JobZoneRow) -> &String| zones.iter().map(|z| f(z).clone()).collect::<Vec<String>>();
-    sqlx::query(
-        "insert into job_zones (zone, name, experience, education, training, examples, svp_range) \
-         select * from unnest($1::int2[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) \
-         on conflict (zone) do update set name = excluded.name, experience = excluded.experience, \
-                education = excluded.education, training = excluded.training, examples = excluded.examples, \
-                svp_range = excluded.svp_range \
-          where (job_zones.name, job_zones.experience, job_zones.education, job_zones.training, \
-                 job_zones.examples, job_zones.svp_range) \
-                is distinct from (excluded.name, excluded.experience, excluded.education, excluded.training, \
+    sqlx::query!(
+        "insert into job_zones (zone, name, experience, education, training, examples, svp_range)
+         select * from unnest($1::int2[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+         on conflict (zone) do update set name = excluded.name, experience = excluded.experience,
+                education = excluded.education, training = excluded.training, examples = excluded.examples,
+                svp_range = excluded.svp_range
+          where (job_zones.name, job_zones.experience, job_zones.education, job_zones.training,
+                 job_zones.examples, job_zones.svp_range)
+                is distinct from (excluded.name, excluded.experience, excluded.education, excluded.training,
                  excluded.examples, excluded.svp_range)",
+        &zones.iter().map(|z| z.zone).collect::<Vec<i16>>(),
+        &column(|z| &z.name),
+        &column(|z| &z.experience),
+        &column(|z| &z.education),
+        &column(|z| &z.training),
+        &column(|z| &z.examples),
+        &column(|z| &z.svp_range),
     )
-    .bind(zones.iter().map(|z| z.zone).collect::<Vec<i16>>())
-    .bind(column(|z| &z.name))
-    .bind(column(|z| &z.experience))
-    .bind(column(|z| &z.education))
-    .bind(column(|z| &z.training))
-    .bind(column(|z| &z.examples))
-    .bind(column(|z| &z.svp_range))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -183,40 +185,41 @@ async fn insert_careers(
         technology.push(json(serde_json::to_value(&career.technology))?);
     }
     let interest = |area: usize| careers.iter().map(|c| c.interests[area]).collect::<Vec<f64>>();
-    sqlx::query(
-        "insert into careers (code, title, description, job_zone, realistic, investigative, artistic, social, \
-                              enterprising, conventional, high_point_code, tasks, technology, related) \
-         select code, title, description, job_zone, r, i, a, s, e, c, high_point_code, tasks, technology, \
-                coalesce(string_to_array(related, ','), '{}') \
-           from unnest($1::text[], $2::text[], $3::text[], $4::int2[], $5::float8[], $6::float8[], $7::float8[], \
-                       $8::float8[], $9::float8[], $10::float8[], $11::text[], $12::jsonb[], $13::jsonb[], $14::text[]) \
-                as data (code, title, description, job_zone, r, i, a, s, e, c, high_point_code, tasks, technology, related) \
-         on conflict (code) do update set title = excluded.title, description = excluded.description, \
-                job_zone = excluded.job_zone, realistic = excluded.realistic, investigative = excluded.investigative, \
-                artistic = excluded.artistic, social = excluded.social, enterprising = excluded.enterprising, \
-                conventional = excluded.conventional, high_point_code = excluded.high_point_code, \
-                tasks = excluded.tasks, technology = excluded.technology, related = excluded.related \
-          where (careers.title, careers.description, careers.job_zone, careers.realistic, careers.investigative, \
-                 careers.artistic, careers.social, careers.enterprising, careers.conventional, \
-                 careers.high_point_code, careers.tasks, careers.technology, careers.related) \
-                is distinct from (excluded.title, excluded.description, excluded.job_zone, excluded.realistic, \
-                 excluded.investigative, excluded.artistic, excluded.social, excluded.enterprising, \
+    let text = |f: fn(&CareerRow) -> &String| careers.iter().map(|c| f(c).clone()).collect::<Vec<String>>();
+    sqlx::query!(
+        "insert into careers (code, title, description, job_zone, realistic, investigative, artistic, social,
+                              enterprising, conventional, high_point_code, tasks, technology, related)
+         select code, title, description, job_zone, r, i, a, s, e, c, high_point_code, tasks, technology,
+                coalesce(string_to_array(related, ','), '{}')
+           from unnest($1::text[], $2::text[], $3::text[], $4::int2[], $5::float8[], $6::float8[], $7::float8[],
+                       $8::float8[], $9::float8[], $10::float8[], $11::text[], $12::jsonb[], $13::jsonb[], $14::text[])
+                as data (code, title, description, job_zone, r, i, a, s, e, c, high_point_code, tasks, technology, related)
+         on conflict (code) do update set title = excluded.title, description = excluded.description,
+                job_zone = excluded.job_zone, realistic = excluded.realistic, investigative = excluded.investigative,
+                artistic = excluded.artistic, social = excluded.social, enterprising = excluded.enterprising,
+                conventional = excluded.conventional, high_point_code = excluded.high_point_code,
+                tasks = excluded.tasks, technology = excluded.technology, related = excluded.related
+          where (careers.title, careers.description, careers.job_zone, careers.realistic, careers.investigative,
+                 careers.artistic, careers.social, careers.enterprising, careers.conventional,
+                 careers.high_point_code, careers.tasks, careers.technology, careers.related)
+                is distinct from (excluded.title, excluded.description, excluded.job_zone, excluded.realistic,
+                 excluded.investigative, excluded.artistic, excluded.social, excluded.enterprising,
                  excluded.conventional, excluded.high_point_code, excluded.tasks, excluded.technology, excluded.related)",
+        &text(|c| &c.code),
+        &text(|c| &c.title),
+        &text(|c| &c.description),
+        &careers.iter().map(|c| c.job_zone).collect::<Vec<i16>>(),
+        &interest(0),
+        &interest(1),
+        &interest(2),
+        &interest(3),
+        &interest(4),
+        &interest(5),
+        &text(|c| &c.high_point_code),
+        &tasks,
+        &technology,
+        &careers.iter().map(|c| c.related.join(",")).collect::<Vec<_>>(),
     )
-    .bind(careers.iter().map(|c| c.code.clone()).collect::<Vec<_>>())
-    .bind(careers.iter().map(|c| c.title.clone()).collect::<Vec<_>>())
-    .bind(careers.iter().map(|c| c.description.clone()).collect::<Vec<_>>())
-    .bind(careers.iter().map(|c| c.job_zone).collect::<Vec<i16>>())
-    .bind(interest(0))
-    .bind(interest(1))
-    .bind(interest(2))
-    .bind(interest(3))
-    .bind(interest(4))
-    .bind(interest(5))
-    .bind(careers.iter().map(|c| c.high_point_code.clone()).collect::<Vec<_>>())
-    .bind(tasks)
-    .bind(technology)
-    .bind(careers.iter().map(|c| c.related.join(",")).collect::<Vec<_>>())
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -12,26 +12,28 @@ pub async fn load(owner: &PgPool) -> Result<bool, sqlx::Error> {
     let definition = definition(SOURCE).map_err(|e| sqlx::Error::Protocol(format!("Interest Profiler definition: {e}")))?;
     let mut tx = owner.begin().await?;
     // Serialises concurrent loaders (two servers starting at once).
-    sqlx::query("select pg_advisory_xact_lock(hashtext('waypoint.reference.interest_profiler'))").execute(&mut *tx).await?;
-    let present: bool =
-        sqlx::query_scalar("select exists (select 1 from assessments where organization_id is null and slug = $1)")
-            .bind(SLUG)
-            .fetch_one(&mut *tx)
-            .await?;
+    sqlx::query!("select pg_advisory_xact_lock(hashtext('waypoint.reference.interest_profiler'))").execute(&mut *tx).await?;
+    let present = sqlx::query_scalar!(
+        r#"select exists (select 1 from assessments where organization_id is null and slug = $1::text::citext) as "present!""#,
+        SLUG,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     if present {
         return Ok(false);
     }
-    let id: uuid::Uuid = sqlx::query_scalar(
-        "insert into assessments (organization_id, slug, version, title, description, status, scoring, metadata, \
-                                  estimated_minutes, published_at) \
-         values (null, $1, 1, $2, $3, 'published', $4, $5, $6, now()) returning id",
+    let scoring = serde_json::to_value(&definition.scoring).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let id = sqlx::query_scalar!(
+        "insert into assessments (organization_id, slug, version, title, description, status, scoring, metadata,
+                                  estimated_minutes, published_at)
+         values (null, $1::text::citext, 1, $2, $3, 'published', $4, $5, $6, now()) returning id",
+        definition.slug,
+        definition.title,
+        definition.description,
+        scoring,
+        serde_json::json!({ "notice": definition.notice, "source": "O*NET Interest Profiler Short Form (60 items)" }),
+        definition.estimated_minutes.map(|m| m as i32),
     )
-    .bind(&definition.slug)
-    .bind(&definition.title)
-    .bind(&definition.description)
-    .bind(serde_json::to_value(&definition.scoring).map_err(|e| sqlx::Error::Protocol(e.to_string()))?)
-    .bind(serde_json::json!({ "notice": definition.notice, "source": "O*NET Interest Profiler Short Form (60 items)" }))
-    .bind(definition.estimated_minutes.map(|m| m as i32))
     .fetch_one(&mut *tx)
     .await?;
     // The same writer an administrator's save uses.

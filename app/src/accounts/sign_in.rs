@@ -1,0 +1,57 @@
+//! `/sign-in`.
+
+use super::auth::{encode_query_value, use_auth};
+use super::SignInIdentifier;
+use crate::ui::{form_flash, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
+use server_fn::ServerFn;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+fn check_identifier(value: &str) -> Option<String> {
+    SignInIdentifier::parse(value).err().map(|e| e.0)
+}
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let signed_out_everywhere = move || query.read().get("signed_out").as_deref() == Some("everywhere");
+    // A sign-in refused without JavaScript comes back here with its message (ui::form).
+    let flash = form_flash();
+    view! {
+        <PageMeta title="Sign in" description="Sign in to Waypoint to keep your assessment results, mentor sessions and roadmap in one place." path="/sign-in"/>
+        <section class="page narrow" aria-labelledby="page-heading">
+            <h1 id="page-heading">"Sign in"</h1>
+            <Show when=signed_out_everywhere>
+                <div class="success-box" role="status"><p>"You've been signed out on every device."</p></div>
+            </Show>
+            <Show when=move || !next().is_empty()>
+                <p class="notice">"Please sign in to continue."</p>
+            </Show>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let feedback = FormFeedback::new(
+                        <super::api::SignIn as ServerFn>::PATH,
+                        flash.await,
+                        move || auth.sign_in.value().get(),
+                    );
+                    let summary = feedback.clone();
+                    view! {
+                        <ActionForm action=auth.sign_in attr:class="form" attr:novalidate="">
+                            <WithFeedback feedback>
+                                <input type="hidden" name="next" value=next/>
+                                <TextField label="Email or username" name="identifier" autocomplete="username" required=true check=check_identifier/>
+                                <TextField label="Password" name="password" kind="password" autocomplete="current-password" required=true/>
+                                <ActionOutcome value=move || summary.error().map(Err)/>
+                                <button type="submit" class="button" disabled=move || auth.sign_in.pending().get()>"Sign in"</button>
+                            </WithFeedback>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
+            <p>"New to Waypoint? " <A href=move || format!("/sign-up{}", if next().is_empty() { String::new() } else { format!("?next={}", encode_query_value(&next())) })>"Create an account"</A></p>
+        </section>
+    }
+}
