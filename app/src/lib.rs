@@ -42,6 +42,16 @@ pub const PUBLIC_PATHS: [&str; 10] = [
 #[cfg(feature = "ssr")]
 pub const SIGN_IN_HOOKS: accounts::hooks::SignInHooks = accounts::hooks::SignInHooks(&[assessments::store::ADOPT_VISITOR_WORK]);
 
+/// What the account page shows below the profile for the capabilities above accounts (see
+/// `accounts::AccountSections`): provided as context by `App`, on the server and in the browser.
+const ACCOUNT_SECTIONS: accounts::AccountSections = accounts::AccountSections(&[assessment_results_section]);
+
+/// The person's assessment results; its resource is made where the account page makes its own.
+fn assessment_results_section() -> ViewFn {
+    let results = Resource::new(|| (), |_| assessments::my_results());
+    ViewFn::from(move || view! { <assessments::MyResults results/> })
+}
+
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -89,6 +99,10 @@ fn set_content_security_policy() {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     accounts::Auth::provide();
+    provide_context(ACCOUNT_SECTIONS);
+    // Careers fills the Interest Profiler results' "Careers to explore" (assessments doesn't
+    // know careers, which reads assessments).
+    provide_context(assessments::CareersToExplore(|scores| view! { <careers::TopMatches scores limit=5/> }.into_any()));
 
     // Effects run only in the browser: this marks the page as hydrated, so tests (and styles)
     // can tell a live page from the server-rendered HTML.

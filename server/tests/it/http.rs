@@ -174,3 +174,56 @@ async fn protected_pages_redirect_a_visitor_to_sign_in_with_a_302() {
         }
     }
 }
+
+/// A form posted by the browser itself (no JavaScript yet): a refusal comes back as the form's
+/// page with the messages beside their fields and the values kept, never as a JSON body, and
+/// the password is never kept.
+#[tokio::test]
+async fn a_plain_form_post_refused_comes_back_as_its_page_with_messages_and_values() {
+    let db = TestDb::new().await;
+    let site = app(db.app.clone());
+    let fields = [
+        ("email", "ines.example.org"),
+        ("username", "ines_d"),
+        ("first_name", "Ines"),
+        ("last_name", "Duarte"),
+        ("password", "ribbon lantern orchard 42"),
+        ("invite_code", ""),
+    ];
+    let request = Request::post("/api/sign_up")
+        .header(header::HOST, crate::web::HOST)
+        .header(header::ORIGIN, crate::web::ORIGIN)
+        .header(header::REFERER, format!("{}/sign-up?next=%2Fcareers", crate::web::ORIGIN))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .body(Body::from(crate::web::form(&fields)))
+        .unwrap();
+    let refused = crate::web::Reply::send(site.clone(), request).await;
+    assert_eq!(refused.status, StatusCode::SEE_OTHER, "{}", refused.body);
+    assert_eq!(refused.headers.get(header::LOCATION).unwrap(), "/sign-up?next=%2Fcareers");
+    assert!(!refused.body.contains("Invalid"), "no JSON error body: {}", refused.body);
+    let cookie = refused.session_cookie().expect("the refusal is kept in a session");
+
+    let page = Request::get("/sign-up?next=%2Fcareers")
+        .header(header::HOST, crate::web::HOST)
+        .header(header::COOKIE, format!("waypoint_session={cookie}"))
+        .body(Body::empty())
+        .unwrap();
+    let page = crate::web::Reply::send(site.clone(), page).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let email_error = page.body.split(r#"id="field-email-error""#).nth(1).expect("the email field's message");
+    assert!(email_error.contains("An email address needs an @, as in name@example.org."), "{}", page.body);
+    assert!(page.body.contains(r#"value="ines.example.org""#), "the email typed is kept");
+    assert!(page.body.contains(r#"value="Duarte""#), "the last name typed is kept");
+    assert!(!page.body.contains("ribbon lantern orchard"), "the password is never kept");
+
+    // Shown once: the next visit is a clean form.
+    let again = Request::get("/sign-up")
+        .header(header::HOST, crate::web::HOST)
+        .header(header::COOKIE, format!("waypoint_session={cookie}"))
+        .body(Body::empty())
+        .unwrap();
+    let again = crate::web::Reply::send(site, again).await;
+    assert!(!again.body.contains("An email address needs an @"));
+    assert!(!again.body.contains(r#"value="ines.example.org""#));
+}
