@@ -2,15 +2,11 @@
 
 use super::auth::{encode_query_value, use_auth};
 use super::SignInIdentifier;
-use crate::ui::{form_flash, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
+use crate::ui::{form_flash, parses, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
 use server_fn::ServerFn;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
-
-fn check_identifier(value: &str) -> Option<String> {
-    SignInIdentifier::parse(value).err().map(|e| e.0)
-}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -42,7 +38,7 @@ pub fn SignInPage() -> impl IntoView {
                         <ActionForm action=auth.sign_in attr:class="form" attr:novalidate="">
                             <WithFeedback feedback>
                                 <input type="hidden" name="next" value=next/>
-                                <TextField label="Email or username" name="identifier" autocomplete="username" required=true check=check_identifier/>
+                                <TextField label="Email or username" name="identifier" autocomplete="username" required=true check={parses::<SignInIdentifier>}/>
                                 <TextField label="Password" name="password" kind="password" autocomplete="current-password" required=true/>
                                 <ActionOutcome value=move || summary.error().map(Err)/>
                                 <button type="submit" class="button" disabled=move || auth.sign_in.pending().get()>"Sign in"</button>

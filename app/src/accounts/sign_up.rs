@@ -2,21 +2,12 @@
 
 use super::auth::use_auth;
 use super::{EmailAddress, InviteCode, Password, PersonName, Username};
-use crate::ui::{form_flash, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
+use crate::ui::{form_flash, parses, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
 use server_fn::ServerFn;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-fn check_email(value: &str) -> Option<String> {
-    EmailAddress::parse(value).err().map(|e| e.0)
-}
-fn check_username(value: &str) -> Option<String> {
-    Username::parse(value).err().map(|e| e.0)
-}
-fn check_name(value: &str) -> Option<String> {
-    PersonName::parse(value).err().map(|e| e.0)
-}
 fn check_new_password(value: &str) -> Option<String> {
     Password::parse(value, &[]).err().map(|e| e.0)
 }
@@ -49,11 +40,11 @@ pub fn SignUpPage() -> impl IntoView {
                             <WithFeedback feedback>
                                 <input type="hidden" name="next" value=next/>
                                 <div class="field-row">
-                                    <TextField label="First name" name="first_name" autocomplete="given-name" required=true check=check_name/>
-                                    <TextField label="Last name" name="last_name" autocomplete="family-name" required=true check=check_name/>
+                                    <TextField label="First name" name="first_name" autocomplete="given-name" required=true check={parses::<PersonName>}/>
+                                    <TextField label="Last name" name="last_name" autocomplete="family-name" required=true check={parses::<PersonName>}/>
                                 </div>
-                                <TextField label="Email" name="email" kind="email" autocomplete="email" required=true check=check_email/>
-                                <TextField label="Username" name="username" autocomplete="username" required=true check=check_username
+                                <TextField label="Email" name="email" kind="email" autocomplete="email" required=true check={parses::<EmailAddress>}/>
+                                <TextField label="Username" name="username" autocomplete="username" required=true check={parses::<Username>}
                                     hint="3 to 32 letters, digits, dots, dashes or underscores. Others see it on your profile."/>
                                 <TextField label="Password" name="password" kind="password" autocomplete="new-password" required=true check=check_new_password
                                     hint="At least 12 characters. A phrase of a few unrelated words is strong and easy to remember."/>

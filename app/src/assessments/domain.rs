@@ -79,9 +79,8 @@ pub struct InterestScores {
     pub result_id: Option<Uuid>,
     /// Raw scores 0-40 in the order R, I, A, S, E, C.
     pub scores: [f64; 6],
-    /// When the result was completed (RFC 3339). Still text because careers parses it; it
-    /// becomes a `DateTime<Utc>` when careers reads it as one.
-    pub completed_at: String,
+    /// When the result was completed.
+    pub completed_at: DateTime<Utc>,
 }
 
 /// Where someone stands with an assessment.

@@ -174,7 +174,7 @@ pub async fn interest_scores(tx: &mut Tx, taker: &Taker) -> Result<Option<Intere
             .await?;
             row.map(|row| {
                 let scores: BTreeMap<String, f64> = crate::db::stored_json(row.scores, "assessment scores", row.id)?;
-                Ok(InterestScores { result_id: Some(row.id), scores: to_array(&scores), completed_at: row.completed_at.to_rfc3339() })
+                Ok(InterestScores { result_id: Some(row.id), scores: to_array(&scores), completed_at: row.completed_at })
             })
             .transpose()
         }
@@ -189,7 +189,7 @@ pub async fn interest_scores(tx: &mut Tx, taker: &Taker) -> Result<Option<Intere
             Ok(results.iter().rev().find(|r| built_in_ids.contains(&r.version_id)).map(|r| InterestScores {
                 result_id: None,
                 scores: to_array(&r.sheet.by_key()),
-                completed_at: r.completed_at.to_rfc3339(),
+                completed_at: r.completed_at,
             }))
         }
     }

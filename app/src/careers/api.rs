@@ -275,14 +275,7 @@ pub(crate) mod ssr {
 
     /// See [`super::career_matches`].
     pub async fn career_matches(tx: &mut Tx, result: InterestScores, zone: Option<JobZone>) -> Result<MyMatches, AppError> {
-        // Assessments still sends the completion time as RFC 3339 text; a malformed one is
-        // damaged data, not a missing date.
-        let completed_at = DateTime::parse_from_rfc3339(&result.completed_at)
-            .map_err(|error| {
-                tracing::error!(%error, result = ?result.result_id, "an Interest Profiler result's completion time is malformed");
-                AppError::Internal
-            })?
-            .with_timezone(&Utc);
+        let completed_at = result.completed_at;
         let careers = profiles(tx).await?;
         Ok(MyMatches::Found { scores: result.scores, completed_at, ranking: rank(&result.scores, &careers, zone)? })
     }

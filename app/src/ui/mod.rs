@@ -204,6 +204,11 @@ mod tests {
 /// Checks a field's value in the browser with the same domain type the server uses; `None` is fine.
 pub type FieldCheck = fn(&str) -> Option<String>;
 
+/// The [`FieldCheck`] of a domain type: `check={parses::<EmailAddress>}`.
+pub fn parses<T: crate::domain::Parse>(value: &str) -> Option<String> {
+    T::parse(value).err().map(|error| error.0)
+}
+
 /// A labelled input whose message (from the shared domain type) appears when the person leaves
 /// the field, tied to it with `aria-describedby` and `aria-invalid` for screen readers.
 #[component]

@@ -68,9 +68,6 @@ pub fn check_years(value: &str) -> Option<String> {
 pub fn check_summary(value: &str) -> Option<String> {
     parse_summary(value).err().map(|e| e.0)
 }
-pub fn check_rate(value: &str) -> Option<String> {
-    HourlyRate::parse(value).err().map(|e| e.0)
-}
 
 fn parse_expertise(value: &str) -> Result<TagList, ValidationError> {
     let tags = TagList::parse(value, "areas of expertise")?;

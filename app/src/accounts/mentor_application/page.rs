@@ -3,7 +3,8 @@
 use super::api::{my_mentor_applications, ApplyToMentor, WithdrawMentorApplication};
 use super::domain::*;
 use crate::accounts::{AccountNav, RequireUser};
-use crate::ui::{ActionOutcome, PageMeta, TextField};
+use crate::ui::{form_flash, parses, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
+use server_fn::ServerFn;
 use leptos::prelude::*;
 
 /// `/account/mentor`
@@ -15,6 +16,8 @@ pub fn MentorApplicationPage() -> impl IntoView {
         move || (apply.version().get(), withdraw.version().get()),
         |_| my_mentor_applications(),
     );
+    // An application refused without JavaScript comes back here with its messages (ui::form).
+    let flash = form_flash();
     view! {
         <PageMeta title="Become a mentor" description="Apply to mentor students on Waypoint: share your expertise, experience and rate." path="/account/mentor"/>
         <RequireUser children=move |user| {
@@ -29,6 +32,7 @@ pub fn MentorApplicationPage() -> impl IntoView {
                     <Transition fallback=|| view! { <p class="loading">"Loading your applications…"</p> }>
                         <ErrorBoundary fallback=|errors| view! { <crate::ui::ErrorMessages errors/> }>
                             {move || Suspend::new(async move {
+                                let feedback = FormFeedback::new(<ApplyToMentor as ServerFn>::PATH, flash.await, move || apply.value().get());
                                 applications.await.map(|list| {
                                     let open = list.iter().any(|a| a.status == ApplicationStatus::Pending);
                                     view! {
@@ -50,7 +54,7 @@ pub fn MentorApplicationPage() -> impl IntoView {
                                                 }).collect_view()}
                                             </ul>
                                         })}
-                                        {(is_student && !open).then(|| view! { <ApplicationForm apply/> })}
+                                        {(is_student && !open).then(|| view! { <ApplicationForm apply feedback/> })}
                                     }
                                 })
                             })}
@@ -64,27 +68,31 @@ pub fn MentorApplicationPage() -> impl IntoView {
 }
 
 #[component]
-fn ApplicationForm(apply: ServerAction<ApplyToMentor>) -> impl IntoView {
+fn ApplicationForm(apply: ServerAction<ApplyToMentor>, feedback: FormFeedback) -> impl IntoView {
+    let currency = feedback.value("currency");
+    let summary = feedback.clone();
     view! {
         <h2>"Apply"</h2>
         <p>"An administrator of your organization reviews each application. When it is approved you get a mentor listing and can offer sessions."</p>
         <ActionForm action=apply attr:class="form" attr:novalidate="">
+          <WithFeedback feedback>
             <TextField label="Areas of expertise" name="expertise" required=true check=check_expertise
                 hint="Comma-separated, up to 10: e.g. software engineering, interview practice."/>
             <TextField label="Years of experience" name="years_experience" kind="number" required=true check=check_years/>
             <TextField label="Your experience" name="summary" multiline=true required=true check=check_summary
                 hint="What you have done and how you would help students (20 to 4,000 characters)."/>
             <div class="field-row">
-                <TextField label="Intended hourly rate" name="hourly_rate" required=true check=check_rate hint="0 for free sessions."/>
+                <TextField label="Intended hourly rate" name="hourly_rate" required=true check={parses::<HourlyRate>} hint="0 for free sessions."/>
                 <div class="field">
                     <label for="field-currency">"Currency"</label>
                     <select id="field-currency" name="currency">
-                        {CURRENCIES.iter().map(|c| view! { <option value=*c>{*c}</option> }).collect_view()}
+                        {CURRENCIES.iter().map(|c| view! { <option value=*c selected=currency.as_deref() == Some(*c)>{*c}</option> }).collect_view()}
                     </select>
                 </div>
             </div>
-            <ActionOutcome value=move || apply.value().get() success="Application sent. We'll notify you when it has been reviewed."/>
+            <ActionOutcome value=move || apply.value().get().or_else(|| summary.error().map(Err)) success="Application sent. We'll notify you when it has been reviewed."/>
             <button type="submit" class="button" disabled=move || apply.pending().get()>"Send application"</button>
+          </WithFeedback>
         </ActionForm>
     }
 }

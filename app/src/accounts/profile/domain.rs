@@ -288,9 +288,6 @@ pub fn check_interests(value: &str) -> Option<String> {
 pub fn check_target_roles(value: &str) -> Option<String> {
     TagList::parse(value, "target roles").err().map(|e| e.0)
 }
-pub fn check_links(value: &str) -> Option<String> {
-    ProfileLinks::parse(value).err().map(|e| e.0)
-}
 
 #[allow(clippy::too_many_arguments)]
 impl ProfileUpdate {

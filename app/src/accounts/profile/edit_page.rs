@@ -4,14 +4,10 @@ use super::api::{my_profile, SaveProfile};
 use super::domain::*;
 use crate::accounts::account_nav::AccountNav;
 use crate::accounts::{use_auth, PersonName, RequireUser};
-use crate::ui::{form_flash, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
+use crate::ui::{form_flash, parses, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
 use server_fn::ServerFn;
 use leptos::prelude::*;
 use leptos_router::components::A;
-
-fn check_name(value: &str) -> Option<String> {
-    PersonName::parse(value).err().map(|e| e.0)
-}
 
 /// `/account/profile`: the editor.
 #[component]
@@ -66,8 +62,8 @@ fn ProfileForm(profile: Profile, save: ServerAction<SaveProfile>, feedback: Form
         <ActionForm action=save attr:class="form" attr:novalidate="">
           <WithFeedback feedback>
             <div class="field-row">
-                <TextField label="First name" name="first_name" autocomplete="given-name" required=true value=profile.first_name.clone() check=check_name/>
-                <TextField label="Last name" name="last_name" autocomplete="family-name" required=true value=profile.last_name.clone() check=check_name/>
+                <TextField label="First name" name="first_name" autocomplete="given-name" required=true value=profile.first_name.clone() check={parses::<PersonName>}/>
+                <TextField label="Last name" name="last_name" autocomplete="family-name" required=true value=profile.last_name.clone() check={parses::<PersonName>}/>
             </div>
             <TextField label="Headline" name="headline" value=profile.headline.clone().unwrap_or_default() check=check_headline maxlength=160
                 hint="One line about where you're heading, e.g. \u{201c}Second-year nursing student exploring public health\u{201d}."/>
@@ -106,7 +102,7 @@ fn ProfileForm(profile: Profile, save: ServerAction<SaveProfile>, feedback: Form
                 hint="Comma-separated, up to 10: e.g. design, biology, working outdoors."/>
             <TextField label="Target roles" name="target_roles" value=profile.target_roles.join(", ") check=check_target_roles
                 hint="Comma-separated, up to 10: e.g. nurse practitioner, UX researcher."/>
-            <TextField label="Links" name="links" multiline=true value=profile.links.join("\n") check=check_links
+            <TextField label="Links" name="links" multiline=true value=profile.links.join("\n") check={parses::<ProfileLinks>}
                 hint="Up to 5 links, one per line, starting with https://."/>
             <fieldset class="field">
                 <legend>"Preferences"</legend>
