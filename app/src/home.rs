@@ -36,7 +36,7 @@ impl StatsCache {
 
 /// The public figures, from the cache when it is fresh.
 #[server(endpoint = "platform_stats")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn load_platform_stats() -> Result<PlatformStats, AppError> {
     let cache = use_context::<StatsCache>();
     if let Some(stats) = cache.as_ref().and_then(StatsCache::fresh) {
@@ -109,7 +109,6 @@ impl Starting {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let (starting, set_starting) = signal(Starting::AtSchool);
     let stats = Resource::new(|| (), |_| load_platform_stats());
 
     view! {
@@ -118,6 +117,15 @@ pub fn HomePage() -> impl IntoView {
             description="Waypoint helps students discover careers that fit their interests, book sessions with mentors, follow a personal roadmap and learn from a curated library."
             path="/"
         />
+        {hero()}
+        {what_waypoint_offers()}
+        {where_you_start()}
+        {waypoint_today(stats)}
+    }
+}
+
+fn hero() -> impl IntoView {
+    view! {
         <section class="hero" aria-labelledby="hero-heading">
             <h1 id="hero-heading">"Find work that fits who you are."</h1>
             <p class="lead">
@@ -130,7 +138,11 @@ pub fn HomePage() -> impl IntoView {
                 <A href="/mentors" attr:class="button button--secondary">"Meet a mentor"</A>
             </p>
         </section>
+    }
+}
 
+fn what_waypoint_offers() -> impl IntoView {
+    view! {
         <section aria-labelledby="offers-heading">
             <h2 id="offers-heading">"What Waypoint offers"</h2>
             <ul class="card-grid">
@@ -152,7 +164,13 @@ pub fn HomePage() -> impl IntoView {
                 </li>
             </ul>
         </section>
+    }
+}
 
+/// "Where are you starting from?": choosing a starting point shows the steps suggested for it.
+fn where_you_start() -> impl IntoView {
+    let (starting, set_starting) = signal(Starting::AtSchool);
+    view! {
         <section aria-labelledby="start-heading" class="starting">
             <h2 id="start-heading">"Where are you starting from?"</h2>
             <div class="segmented" role="group" aria-label="Where are you starting from?">
@@ -171,7 +189,12 @@ pub fn HomePage() -> impl IntoView {
                 {move || starting.get().steps().into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}
             </ol>
         </section>
+    }
+}
 
+/// The live figures, from the resource [`HomePage`] creates.
+fn waypoint_today(stats: Resource<Result<PlatformStats, AppError>>) -> impl IntoView {
+    view! {
         <section aria-labelledby="today-heading">
             <h2 id="today-heading">"Waypoint today"</h2>
             <Transition fallback=|| view! { <p class="muted">"Loading the latest figures…"</p> }>

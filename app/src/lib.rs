@@ -95,6 +95,7 @@ fn set_content_security_policy() {
     }
 }
 
+/// The app: context for every page, then the route table (one line per page, so over 60 lines).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();

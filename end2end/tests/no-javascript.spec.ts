@@ -133,7 +133,7 @@ test("an assessment page refused without JavaScript says which question, and kee
   // stale or tampered form would send): the server refuses that one and keeps the other.
   await page.locator("#q1-4").check();
   await page.locator("#q2-3").check();
-  await page.route("**/api/save_answers", async (route) => {
+  await page.route("**/api/assessment_save", async (route) => {
     const body = (route.request().postData() ?? "").replace(/answers%5B1%5D=4/, "answers%5B1%5D=9");
     await route.continue({ postData: body });
   });

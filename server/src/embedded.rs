@@ -248,6 +248,110 @@ fn log_tail(dir: &Path) -> String {
     lines.into_iter().rev().collect::<Vec<_>>().join("\n")
 }
 
+/// Creates the cluster with initdb unless `dir` already holds one.
+fn init_cluster_once(bin: &Path, dir: &Path, user: Option<&RunAs>) -> Result<(), EmbeddedError> {
+    if dir.join("PG_VERSION").exists() {
+        return Ok(());
+    }
+    let output = command(bin.join("initdb"), user)
+        .args(["--pgdata"])
+        .arg(dir)
+        .args(["--username", SUPERUSER, "--auth", "trust", "--encoding", "UTF8"])
+        .args(["--locale", "C.UTF-8", "--no-instructions"])
+        .output()
+        .map_err(io_error(dir))?;
+    if !output.status.success() {
+        return Err(EmbeddedError::InitDb {
+            dir: dir.to_path_buf(),
+            output: String::from_utf8_lossy(&output.stderr).into_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Refuses a cluster whose postmaster is still running (another Waypoint process has it); a
+/// stale pid file (left by a crash) is left to PostgreSQL.
+fn refuse_if_running(dir: &Path) -> Result<(), EmbeddedError> {
+    if let Ok(pid_file) = std::fs::read_to_string(dir.join("postmaster.pid")) {
+        let pid = pid_file.lines().next().unwrap_or_default().trim().to_string();
+        if pid.parse::<i32>().is_ok_and(process_alive) {
+            return Err(EmbeddedError::InUse { dir: dir.to_path_buf(), pid });
+        }
+    }
+    Ok(())
+}
+
+/// The postgres command for `dir`: Unix socket only, output appended to postgres.log, in its own
+/// session and stopped (SIGINT) when the thread that spawns it ends.
+fn postgres_command(
+    bin: &Path,
+    dir: &Path,
+    user: Option<&RunAs>,
+    options: &EmbeddedOptions,
+) -> Result<Command, EmbeddedError> {
+    let log_path = dir.join("postgres.log");
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path).map_err(io_error(&log_path))?;
+    if let Some(user) = user {
+        let path = CString::new(log_path.as_os_str().as_encoded_bytes()).expect("no NUL in path");
+        // SAFETY: valid C string; failure only means PostgreSQL logs less.
+        unsafe { libc::chown(path.as_ptr(), user.uid, user.gid) };
+    }
+    let mut postgres = command(bin.join("postgres"), user);
+    postgres
+        .arg("-D")
+        .arg(dir)
+        .arg("-k")
+        .arg(dir)
+        .args(["-c", "listen_addresses=", "-p", &PORT.to_string()])
+        .args(["-c", &format!("max_connections={}", options.max_connections)])
+        .stdin(Stdio::null())
+        .stdout(log.try_clone().map_err(io_error(&log_path))?)
+        .stderr(log);
+    if !options.durable {
+        postgres.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+    }
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        postgres.pre_exec(|| {
+            // Its own session: a Ctrl-C at the terminal reaches us, and we stop it in order.
+            libc::setsid();
+            // If this process dies without stopping it, PostgreSQL shuts down fast.
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT as libc::c_ulong) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    Ok(postgres)
+}
+
+/// Spawns the server and returns its pid, and a receiver that gets a message once it has exited.
+///
+/// The parent-death signal fires when the spawning *thread* ends, so a dedicated thread
+/// spawns the server and lives exactly as long as it does.
+fn spawn_supervised(mut postgres: Command, dir: &Path) -> Result<(i32, mpsc::Receiver<()>), EmbeddedError> {
+    let (started_tx, started_rx) = mpsc::channel();
+    let (exited_tx, exited_rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("embedded-postgres".into())
+        .spawn(move || match postgres.spawn() {
+            Ok(mut child) => {
+                let _ = started_tx.send(Ok(child.id() as i32));
+                let _ = child.wait();
+                let _ = exited_tx.send(());
+            }
+            Err(error) => {
+                let _ = started_tx.send(Err(error));
+            }
+        })
+        .map_err(io_error(dir))?;
+    let pid = started_rx
+        .recv()
+        .map_err(|_| io_error(dir)(io::Error::other("postgres supervisor thread ended")))?
+        .map_err(io_error(dir))?;
+    Ok((pid, exited_rx))
+}
+
 impl EmbeddedPostgres {
     /// Starts the cluster in `options.dir`, creating it first if it does not exist yet, and
     /// waits until it accepts connections.
@@ -256,87 +360,12 @@ impl EmbeddedPostgres {
         let user = run_as()?;
         let dir = resolve_dir(&options.dir, user.as_ref())?;
         prepare_dir(&dir, user.as_ref())?;
+        init_cluster_once(&bin, &dir, user.as_ref())?;
+        refuse_if_running(&dir)?;
+        let postgres = postgres_command(&bin, &dir, user.as_ref(), options)?;
+        let (pid, exited) = spawn_supervised(postgres, &dir)?;
 
-        if !dir.join("PG_VERSION").exists() {
-            let output = command(bin.join("initdb"), user.as_ref())
-                .args(["--pgdata"])
-                .arg(&dir)
-                .args(["--username", SUPERUSER, "--auth", "trust", "--encoding", "UTF8"])
-                .args(["--locale", "C.UTF-8", "--no-instructions"])
-                .output()
-                .map_err(io_error(&dir))?;
-            if !output.status.success() {
-                return Err(EmbeddedError::InitDb {
-                    dir,
-                    output: String::from_utf8_lossy(&output.stderr).into_owned(),
-                });
-            }
-        }
-
-        if let Ok(pid_file) = std::fs::read_to_string(dir.join("postmaster.pid")) {
-            let pid = pid_file.lines().next().unwrap_or_default().trim().to_string();
-            if pid.parse::<i32>().is_ok_and(process_alive) {
-                return Err(EmbeddedError::InUse { dir, pid });
-            }
-        }
-
-        let log_path = dir.join("postgres.log");
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path).map_err(io_error(&log_path))?;
-        if let Some(user) = &user {
-            let path = CString::new(log_path.as_os_str().as_encoded_bytes()).expect("no NUL in path");
-            // SAFETY: valid C string; failure only means PostgreSQL logs less.
-            unsafe { libc::chown(path.as_ptr(), user.uid, user.gid) };
-        }
-        let mut postgres = command(bin.join("postgres"), user.as_ref());
-        postgres
-            .arg("-D")
-            .arg(&dir)
-            .arg("-k")
-            .arg(&dir)
-            .args(["-c", "listen_addresses=", "-p", &PORT.to_string()])
-            .args(["-c", &format!("max_connections={}", options.max_connections)])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().map_err(io_error(&log_path))?)
-            .stderr(log);
-        if !options.durable {
-            postgres.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
-        }
-        // SAFETY: only async-signal-safe calls between fork and exec.
-        unsafe {
-            postgres.pre_exec(|| {
-                // Its own session: a Ctrl-C at the terminal reaches us, and we stop it in order.
-                libc::setsid();
-                // If this process dies without stopping it, PostgreSQL shuts down fast.
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGINT as libc::c_ulong) != 0 {
-                    return Err(io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-
-        // The parent-death signal fires when the spawning *thread* ends, so a dedicated thread
-        // spawns the server and lives exactly as long as it does.
-        let (started_tx, started_rx) = mpsc::channel();
-        let (exited_tx, exited_rx) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("embedded-postgres".into())
-            .spawn(move || match postgres.spawn() {
-                Ok(mut child) => {
-                    let _ = started_tx.send(Ok(child.id() as i32));
-                    let _ = child.wait();
-                    let _ = exited_tx.send(());
-                }
-                Err(error) => {
-                    let _ = started_tx.send(Err(error));
-                }
-            })
-            .map_err(io_error(&dir))?;
-        let pid = started_rx
-            .recv()
-            .map_err(|_| io_error(&dir)(io::Error::other("postgres supervisor thread ended")))?
-            .map_err(io_error(&dir))?;
-
-        let cluster = Self { dir: dir.clone(), pid, exited: Mutex::new(Some(exited_rx)) };
+        let cluster = Self { dir: dir.clone(), pid, exited: Mutex::new(Some(exited)) };
         cluster.wait_until_ready(Duration::from_secs(60)).await?;
         Ok(cluster)
     }

@@ -161,6 +161,8 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
+/// The whole site. One function on purpose (over 60 lines): the layer order is the security
+/// model, listed at the top of this file, and reads best in one place.
 pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions) -> Router {
     let app_state = AppState { pool: pools.requests.clone(), guard_pool: pools.sessions.clone() };
     let state = ServerState { leptos_options, app: app_state.clone(), site_url: SiteUrl(options.site_url.clone()) };

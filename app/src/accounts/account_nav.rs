@@ -1,4 +1,4 @@
-//! Navigation shared by the account pages.
+//! The frame and navigation shared by the account pages.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -20,5 +20,21 @@ pub fn AccountNav() -> impl IntoView {
                 {ACCOUNT_LINKS.iter().map(|(href, label)| view! { <li><A href=*href exact=true>{*label}</A></li> }).collect_view()}
             </ul>
         </nav>
+    }
+}
+
+/// A signed-in person's account page: the sign-in check, then the section (`class`) with the
+/// account navigation and the page's heading (`None` when the page writes its own) above
+/// `children`.
+#[component]
+pub fn AccountSection(class: &'static str, heading: Option<&'static str>, children: ChildrenFn) -> impl IntoView {
+    view! {
+        <crate::accounts::RequireUser children=move |_user| view! {
+            <section class=class aria-labelledby="page-heading">
+                <AccountNav/>
+                {heading.map(|heading| view! { <h1 id="page-heading">{heading}</h1> })}
+                {children()}
+            </section>
+        }/>
     }
 }

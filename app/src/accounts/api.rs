@@ -11,13 +11,13 @@ use leptos::prelude::*;
 
 /// Who is signed in on this request, as the pages see it (`None` for a visitor).
 #[server(endpoint = "current_user")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     crate::db::run(ssr::current_user()).await
 }
 
 #[server(endpoint = "sign_up")]
-#[tracing::instrument(skip_all, fields(username = %username))]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all, fields(username = %username)))]
 pub async fn sign_up(
     email: String,
     username: String,
@@ -32,20 +32,20 @@ pub async fn sign_up(
 }
 
 #[server(endpoint = "sign_in")]
-#[tracing::instrument(skip_all)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn sign_in(identifier: String, password: String, next: Option<String>) -> Result<(), AppError> {
     crate::db::run(ssr::sign_in(identifier, password, next)).await
 }
 
 #[server(endpoint = "sign_out")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn sign_out() -> Result<(), AppError> {
     crate::db::run(ssr::sign_out()).await
 }
 
 /// Ends every session of the account, this one included, by moving its session generation on.
 #[server(endpoint = "sign_out_everywhere")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
     crate::db::run(ssr::sign_out_everywhere()).await
 }
@@ -53,7 +53,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
 /// Changes the password after checking the current one; every other session ends, this one
 /// continues under a new id.
 #[server(endpoint = "change_password")]
-#[tracing::instrument(skip_all)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn change_password(
     current_password: String,
     new_password: String,

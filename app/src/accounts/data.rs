@@ -10,7 +10,7 @@ pub const DELETE_CONFIRMATION: &str = "delete my account";
 /// Deletes (scrubs) the signed-in account after checking its password and the typed
 /// confirmation, and ends every session.
 #[server(endpoint = "delete_account")]
-#[tracing::instrument(skip_all)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn delete_account(password: String, confirmation: String) -> Result<(), AppError> {
     crate::db::run(ssr::delete_account(password, confirmation)).await
 }
@@ -163,10 +163,7 @@ pub fn DataPage() -> impl IntoView {
     let delete = ServerAction::<DeleteAccount>::new();
     view! {
         <PageMeta title="Your data" description="Download everything Waypoint holds about you, or delete your account." path="/account/data"/>
-        <super::RequireUser children=move |_user| view! {
-            <section class="page narrow" aria-labelledby="page-heading">
-                <super::AccountNav/>
-                <h1 id="page-heading">"Your data"</h1>
+        <super::account_nav::AccountSection class="page narrow" heading=Some("Your data")>
                 <h2>"Download your data"</h2>
                 <p>"One JSON file with your account, profile, assessment results, bookings, payments, roadmaps, progress and notifications."</p>
                 <p><a class="button" href="/account/export.json" download="waypoint-data.json" rel="external">"Download my data (JSON)"</a></p>
@@ -178,7 +175,6 @@ pub fn DataPage() -> impl IntoView {
                     <ActionOutcome value=move || delete.value().get()/>
                     <button type="submit" class="button button--danger" disabled=move || delete.pending().get()>"Delete my account"</button>
                 </ActionForm>
-            </section>
-        }/>
+        </super::account_nav::AccountSection>
     }
 }

@@ -1,8 +1,7 @@
 //! `/account/security`: change the password, sign out everywhere.
 
-use super::account_nav::AccountNav;
+use super::account_nav::AccountSection;
 use super::api::{ChangePassword, SignOutEverywhere};
-use super::auth::RequireUser;
 use super::Password;
 use crate::ui::{ActionOutcome, PageMeta, TextField};
 use leptos::prelude::*;
@@ -17,10 +16,7 @@ pub fn SecurityPage() -> impl IntoView {
     let everywhere = ServerAction::<SignOutEverywhere>::new();
     view! {
         <PageMeta title="Sign-in and security" description="Change your Waypoint password and sign out of every device." path="/account/security"/>
-        <RequireUser children=move |_user| view! {
-            <section class="page narrow" aria-labelledby="page-heading">
-                <AccountNav/>
-                <h1 id="page-heading">"Sign-in and security"</h1>
+        <AccountSection class="page narrow" heading=Some("Sign-in and security")>
                 <h2>"Change your password"</h2>
                 <p>"Changing it signs you out on every other device."</p>
                 <ActionForm action=change attr:class="form" attr:novalidate="">
@@ -37,7 +33,6 @@ pub fn SecurityPage() -> impl IntoView {
                     <ActionOutcome value=move || everywhere.value().get()/>
                     <button type="submit" class="button button--danger">"Sign out everywhere"</button>
                 </ActionForm>
-            </section>
-        }/>
+        </AccountSection>
     }
 }

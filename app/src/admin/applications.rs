@@ -2,7 +2,7 @@
 
 use super::api::{applications_for_review, DecideMentorApplication};
 use super::domain::{ApplicationForReview, Decision, ReviewQueue};
-use super::{AdminNav, RequireAdmin};
+use super::AdminSection;
 use crate::accounts::mentor_application::domain::ApplicationStatus;
 use crate::ui::{ActionOutcome, PageMeta};
 use leptos::prelude::*;
@@ -19,11 +19,7 @@ pub fn AdminApplicationsPage() -> impl IntoView {
         Resource::new(move || (show(), decide.version().get()), |(show, _)| applications_for_review(show));
     view! {
         <PageMeta title="Mentor applications" description="Review applications to become a mentor." path="/admin/applications"/>
-        <RequireAdmin children=move |_user| {
-            view! {
-                <section class="page wide" aria-labelledby="page-heading">
-                    <AdminNav/>
-                    <h1 id="page-heading">"Mentor applications"</h1>
+        <AdminSection heading=Some("Mentor applications")>
                     <p>
                         {move || if ReviewQueue::from_query(&show()) == ReviewQueue::All {
                             view! { <A href="/admin/applications">"Show open applications only"</A> }.into_any()
@@ -49,9 +45,7 @@ pub fn AdminApplicationsPage() -> impl IntoView {
                             })}
                         </ErrorBoundary>
                     </Transition>
-                </section>
-            }
-        }/>
+        </AdminSection>
     }
 }
 

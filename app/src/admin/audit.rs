@@ -2,7 +2,7 @@
 
 use super::api::audit_entries;
 use super::domain::{AuditPage, AuditedTable};
-use super::{AdminNav, RequireAdmin};
+use super::AdminSection;
 use crate::accounts::encode_query_value;
 use crate::ui::PageMeta;
 use leptos::prelude::*;
@@ -17,11 +17,7 @@ pub fn AdminAuditPage() -> impl IntoView {
     let entries = Resource::new(move || (get("table"), get("page")), |(table, page)| audit_entries(table, page));
     view! {
         <PageMeta title="Audit log" description="Who changed what and when: roles, statuses, mentor applications, bookings and payments." path="/admin/audit"/>
-        <RequireAdmin children=move |_user| {
-            view! {
-                <section class="page wide" aria-labelledby="page-heading">
-                    <AdminNav/>
-                    <h1 id="page-heading">"Audit log"</h1>
+        <AdminSection heading=Some("Audit log")>
                     <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter the audit log">
                         <div class="field">
                             <label for="filter-table">"Records"</label>
@@ -35,19 +31,16 @@ pub fn AdminAuditPage() -> impl IntoView {
                     <Transition fallback=|| view! { <p class="loading">"Loading the audit log…"</p> }>
                         <ErrorBoundary fallback=|errors| view! { <crate::ui::ErrorMessages errors/> }>
                             {move || Suspend::new(async move {
-                                entries.await.map(|page| view! { <AuditTable page table=get("table")/> })
+                                entries.await.map(|page| audit_table(page, get("table")))
                             })}
                         </ErrorBoundary>
                     </Transition>
-                </section>
-            }
-        }/>
+        </AdminSection>
     }
 }
 
 /// One page of entries and the links to newer and older ones (keeping the table filter).
-#[component]
-fn AuditTable(page: AuditPage, table: String) -> impl IntoView {
+fn audit_table(page: AuditPage, table: String) -> impl IntoView {
     let link = move |p: i64| format!("/admin/audit?table={}&page={p}", encode_query_value(&table));
     view! {
         <div class="table-scroll">

@@ -54,6 +54,21 @@ where
     }
 }
 
+/// An administrator's page: the role check, then the section with the administration
+/// navigation and the page's heading (`None` when the page writes its own) above `children`.
+#[component]
+pub(crate) fn AdminSection(heading: Option<&'static str>, children: ChildrenFn) -> impl IntoView {
+    view! {
+        <RequireAdmin children=move |_user| view! {
+            <section class="page wide" aria-labelledby="page-heading">
+                <AdminNav/>
+                {heading.map(|heading| view! { <h1 id="page-heading">{heading}</h1> })}
+                {children()}
+            </section>
+        }/>
+    }
+}
+
 #[component]
 pub(crate) fn AdminNav() -> impl IntoView {
     view! {

@@ -2,7 +2,7 @@
 
 use super::api::{admin_organizations, admin_users, SetUserRole, SetUserStatus};
 use super::domain::{OrganizationChoice, StatusChange, UserPage, UserRow, PAGE_SIZE};
-use super::{AdminNav, RequireAdmin};
+use super::AdminSection;
 use crate::accounts::encode_query_value;
 use crate::domain::{Role, UserStatus};
 use crate::error::AppError;
@@ -39,12 +39,8 @@ pub fn AdminUsersPage() -> impl IntoView {
     let organizations = Resource::new(|| (), |_| admin_organizations());
     view! {
         <PageMeta title="Users" description="Search, filter and manage the people in your organization." path="/admin"/>
-        <RequireAdmin children=move |_user| {
-            view! {
-                <section class="page wide" aria-labelledby="page-heading">
-                    <AdminNav/>
-                    <h1 id="page-heading">"Users"</h1>
-                    <UserFilters organizations/>
+        <AdminSection heading=Some("Users")>
+                    {user_filters(organizations)}
                     <ActionOutcome value=move || change_role.value().get() success="Role changed."/>
                     <ActionOutcome value=move || change_status.value().get() success="Account status changed."/>
                     <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
@@ -54,15 +50,12 @@ pub fn AdminUsersPage() -> impl IntoView {
                             })}
                         </ErrorBoundary>
                     </Transition>
-                </section>
-            }
-        }/>
+        </AdminSection>
     }
 }
 
 /// The search and filters, sent as the page's query string (so a search can be bookmarked).
-#[component]
-fn UserFilters(organizations: Resource<Result<Vec<OrganizationChoice>, AppError>>) -> impl IntoView {
+fn user_filters(organizations: Resource<Result<Vec<OrganizationChoice>, AppError>>) -> impl IntoView {
     let query = use_query_map();
     let get = move |key: &str| query.read().get(key).unwrap_or_default();
     view! {
@@ -141,7 +134,7 @@ fn UsersTable(
                 <tbody>
                     {rows.into_iter().map(|row| {
                         let editable = row.id != viewer_id && (row.role != Role::Admin || viewer_role == Role::Admin);
-                        view! { <UserTableRow row editable roles=roles.clone() change_role change_status/> }
+                        user_table_row(row, editable, roles.clone(), change_role, change_status)
                     }).collect_view()}
                 </tbody>
             </table>
@@ -156,8 +149,7 @@ fn UsersTable(
 }
 
 /// One person's row: who they are and, when the viewer may change them, the role and status forms.
-#[component]
-fn UserTableRow(
+fn user_table_row(
     row: UserRow,
     editable: bool,
     roles: Vec<Role>,

@@ -25,7 +25,7 @@ pub async fn current_interest_scores() -> Result<Option<InterestScores>, AppErro
 
 /// The assessments open to whoever is asking, with their progress on each.
 #[server(endpoint = "assessments")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn assessment_cards() -> Result<Vec<AssessmentCard>, AppError> {
     crate::db::visitor(|caller, tx| {
         Box::pin(async move { take_queries::assessment_cards(tx, &Taker::new(caller).await?).await })
@@ -35,7 +35,7 @@ pub async fn assessment_cards() -> Result<Vec<AssessmentCard>, AppError> {
 
 /// One assessment's introduction.
 #[server(endpoint = "assessment")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn assessment_intro(slug: String) -> Result<AssessmentCard, AppError> {
     crate::db::visitor(|caller, tx| {
         Box::pin(async move { take_queries::card(tx, &Taker::new(caller).await?, &slug).await })
@@ -46,7 +46,7 @@ pub async fn assessment_intro(slug: String) -> Result<AssessmentCard, AppError> 
 /// A page of the caller's attempt. Without `page`, the page to resume on: the first with a
 /// required question unanswered, or the last. `check` marks that page's unanswered questions.
 #[server(endpoint = "assessment_page")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn assessment_page(slug: String, page: Option<u32>, check: bool) -> Result<TakePage, AppError> {
     crate::db::visitor(|caller, tx| {
         Box::pin(async move { take_queries::assessment_page(tx, &Taker::new(caller).await?, slug, page, check).await })
@@ -59,7 +59,7 @@ pub async fn assessment_page(slug: String, page: Option<u32>, check: bool) -> Re
 /// returns to the page with those questions pointed out; finishing with any unanswered goes to
 /// the first such page.
 #[server(endpoint = "assessment_save")]
-#[tracing::instrument(skip(answers))]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(answers)))]
 pub async fn save_answers(
     slug: String,
     version_id: Uuid,
@@ -85,7 +85,7 @@ pub async fn save_answers(
 /// A completed result with its history: `result` names a saved one; without it, the caller's
 /// latest (a visitor's comes from their session).
 #[server(endpoint = "assessment_result")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn assessment_result(slug: String, result: Option<Uuid>) -> Result<ResultView, AppError> {
     crate::db::visitor(|caller, tx| {
         Box::pin(async move { result_queries::assessment_result(tx, &Taker::new(caller).await?, slug, result).await })
@@ -95,7 +95,7 @@ pub async fn assessment_result(slug: String, result: Option<Uuid>) -> Result<Res
 
 /// The signed-in person's completed results, newest first (for their account page).
 #[server(endpoint = "my_results")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn my_results() -> Result<Vec<ResultSummary>, AppError> {
     crate::db::signed_in(|user, tx| Box::pin(result_queries::my_results(tx, user))).await
 }

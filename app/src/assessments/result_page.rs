@@ -93,20 +93,20 @@ fn ResultBody(view: ResultView) -> impl IntoView {
                 <p>"These results are kept in this browser for now. "<A href=sign_up.clone()>"Create a free account"</A>" to save them, follow how they change, and book a mentor to talk them through."</p>
             </div>
         })}
-        <CodeBlock view=view.clone()/>
+        {code_block(view.clone())}
         <h2>"Your scores"</h2>
-        <ScoresChart sheet=view.sheet.clone() title=view.title.clone()/>
-        <ScoresTable sheet=view.sheet.clone()/>
+        {scores_chart(view.sheet.clone(), view.title.clone())}
+        {scores_table(view.sheet.clone())}
         <h2>"What your areas mean"</h2>
         <p>"Highest first. These describe kinds of work you may enjoy: use them to explore, not to rule anything out."</p>
-        <ul class="areas"><AreaList view=view.clone()/></ul>
+        <ul class="areas">{area_list(view.clone())}</ul>
         {interest_scores.zip(use_context::<CareersToExplore>()).map(|(scores, careers)| view! {
             <h2>"Careers to explore"</h2>
             {(careers.0)(scores)}
             <p><A href="/careers/matches">"See the careers that match your interests"</A>", grouped by how well they fit and by how much preparation they take."</p>
         })}
         <h2>"Your history"</h2>
-        <History view=view.clone()/>
+        {history(view.clone())}
         <p class="actions"><A href=format!("/assessments/{}/take", view.slug) attr:class="button button--secondary">"Take it again"</A></p>
         {(!view.notice.is_empty()).then(|| view! { <p class="notice">{view.notice.clone()}</p> })}
     }
@@ -119,8 +119,7 @@ fn interest_scores(view: &ResultView) -> [f64; 6] {
 }
 
 /// The summary code, spelled out for screen readers, with what its ties mean.
-#[component]
-fn CodeBlock(view: ResultView) -> impl IntoView {
+fn code_block(view: ResultView) -> impl IntoView {
     let code = view.sheet.summary.code.clone();
     let ties = tie_sentences(&view);
     (!code.is_empty()).then(|| view! {
@@ -132,8 +131,7 @@ fn CodeBlock(view: ResultView) -> impl IntoView {
     })
 }
 
-#[component]
-fn ScoresChart(sheet: ScoreSheet, title: String) -> impl IntoView {
+fn scores_chart(sheet: ScoreSheet, title: String) -> impl IntoView {
     let max = sheet.scores.iter().map(|s| s.max).fold(0.0, f64::max);
     let min = sheet.scores.iter().map(|s| s.min).fold(0.0, f64::min);
     let ticks: Vec<f64> = (0..=4).map(|i| min + (max - min) * i as f64 / 4.0).collect();
@@ -142,8 +140,7 @@ fn ScoresChart(sheet: ScoreSheet, title: String) -> impl IntoView {
 }
 
 /// The scores as a table (what the chart shows, for reading and for screen readers).
-#[component]
-fn ScoresTable(sheet: ScoreSheet) -> impl IntoView {
+fn scores_table(sheet: ScoreSheet) -> impl IntoView {
     view! {
         <table class="data-table">
             <caption class="visually-hidden">"Scores by area"</caption>
@@ -159,8 +156,7 @@ fn ScoresTable(sheet: ScoreSheet) -> impl IntoView {
 
 /// Each area, highest score first, with what it means: O*NET's words for the Interest
 /// Profiler's RIASEC areas, the author's descriptions otherwise.
-#[component]
-fn AreaList(view: ResultView) -> impl IntoView {
+fn area_list(view: ResultView) -> impl IntoView {
     let mut ranked = view.sheet.scores.clone();
     ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
     if view.is_interest_profiler {
@@ -197,8 +193,7 @@ fn AreaList(view: ResultView) -> impl IntoView {
 }
 
 /// Every result of this assessment, newest first, each score with its change since the one before.
-#[component]
-fn History(view: ResultView) -> impl IntoView {
+fn history(view: ResultView) -> impl IntoView {
     let history = view.history;
     if history.len() <= 1 {
         return view! { <p>"This is your first result. Take the assessment again later to see how your interests change."</p> }.into_any();

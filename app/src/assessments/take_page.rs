@@ -60,9 +60,6 @@ fn TakeForm(
     autosaved_page: RwSignal<u32>,
     saving: Memo<bool>,
 ) -> impl IntoView {
-    // Autosaving happens in the browser only.
-    #[cfg(not(feature = "hydrate"))]
-    let _ = waiting;
     let TakePage { version_id, slug, title, notice, page, pages, questions, answers, answered, total, missing, signed_in } = attempt;
     let this_page = move || autosaved_page.get() == page;
     let answered_now = move || match autosave.value().get() {
@@ -82,41 +79,7 @@ fn TakeForm(
             }
         }
     };
-    #[allow(unused_variables)]
-    let on_change = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use leptos::form::FromFormData;
-            use wasm_bindgen::JsCast;
-            // The changed control's own form (events may be delegated, so not `current_target`).
-            let Some(form) = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                .and_then(|control| control.closest("form").ok().flatten())
-                .and_then(|form| form.dyn_into::<web_sys::HtmlFormElement>().ok())
-            else {
-                return;
-            };
-            let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
-            // Only a pressed button carries `go`; an autosave says it stays on the page.
-            if data.append_with_str("go", "stay").is_err() {
-                return;
-            }
-            match SaveAnswers::from_form_data(&data) {
-                Err(error) => leptos::logging::warn!("autosave: the form didn't read as answers: {error}"),
-                Ok(args) => {
-                    // Only page-level state here (and the page from the form itself): the form
-                    // is reused when moving between pages, and so may this handler be.
-                    autosaved_page.set(args.page);
-                    if saving.get_untracked() {
-                        waiting.set_value(Some(args));
-                    } else {
-                        autosave.dispatch(args);
-                    }
-                }
-            }
-        }
-    };
+    let on_change = autosave_on_change(autosave, waiting, autosaved_page, saving);
     let path = format!("/assessments/{slug}/take");
     let last = page == pages;
     let missing_links = missing.clone();
@@ -167,5 +130,53 @@ fn TakeForm(
             </div>
         </ActionForm>
         {(!notice.is_empty()).then(|| view! { <p class="notice">{notice}</p> })}
+    }
+}
+
+/// Saves the page's answers as they change (in the browser only), one save at a time: a change
+/// made while a save is running waits, and only the latest waiting one goes.
+#[allow(unused_variables)]
+fn autosave_on_change(
+    autosave: ServerAction<SaveAnswers>,
+    waiting: StoredValue<Option<SaveAnswers>>,
+    autosaved_page: RwSignal<u32>,
+    saving: Memo<bool>,
+) -> impl Fn(leptos::ev::Event) + Clone + 'static {
+    // Autosaving happens in the browser only.
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (autosave, waiting, autosaved_page, saving);
+    move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::form::FromFormData;
+            use wasm_bindgen::JsCast;
+            // The changed control's own form (events may be delegated, so not `current_target`).
+            let Some(form) = ev
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|control| control.closest("form").ok().flatten())
+                .and_then(|form| form.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
+            // Only a pressed button carries `go`; an autosave says it stays on the page.
+            if data.append_with_str("go", "stay").is_err() {
+                return;
+            }
+            match SaveAnswers::from_form_data(&data) {
+                Err(error) => leptos::logging::warn!("autosave: the form didn't read as answers: {error}"),
+                Ok(args) => {
+                    // Only page-level state here (and the page from the form itself): the form
+                    // is reused when moving between pages, and so may this handler be.
+                    autosaved_page.set(args.page);
+                    if saving.get_untracked() {
+                        waiting.set_value(Some(args));
+                    } else {
+                        autosave.dispatch(args);
+                    }
+                }
+            }
+        }
     }
 }

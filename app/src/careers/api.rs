@@ -41,14 +41,14 @@ pub const TOP_MATCHES_MAX: usize = 50;
 /// One page of the careers list: `q` searches titles and descriptions (or codes), `zone` is a
 /// job zone 1-5 or blank, `page` counts from 1 (blank: the first).
 #[server(endpoint = "careers")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn careers(q: String, zone: String, page: String) -> Result<CareerList, AppError> {
     crate::db::public(|tx| Box::pin(ssr::careers(tx, q, zone, page))).await
 }
 
 /// A career's page. An unknown or malformed code is "not found" (the page answers 404).
 #[server(endpoint = "career")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn career(code: String) -> Result<CareerDetail, AppError> {
     crate::db::public(|tx| Box::pin(ssr::career(tx, code))).await
 }
@@ -56,21 +56,21 @@ pub async fn career(code: String) -> Result<CareerDetail, AppError> {
 /// Makes `code` the signed-in person's career goal, replacing (and keeping as history) the one
 /// they had. Choosing the current goal again changes nothing.
 #[server(endpoint = "choose_career_goal")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn choose_career_goal(code: String) -> Result<(), AppError> {
     crate::db::signed_in(|user, tx| Box::pin(ssr::choose_career_goal(tx, user, code))).await
 }
 
 /// The signed-in person's current career goal; `None` when they have none or aren't signed in.
 #[server(endpoint = "my_career_goal")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn my_career_goal() -> Result<Option<CareerGoal>, AppError> {
     crate::db::visitor(|caller, tx| Box::pin(ssr::my_career_goal(tx, caller))).await
 }
 
 /// Whether whoever is asking has a completed Interest Profiler result to match careers to.
 #[server(endpoint = "interest_result_available")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn interest_result_available() -> Result<bool, AppError> {
     Ok(crate::assessments::api::current_interest_scores().await?.is_some())
 }
@@ -78,7 +78,7 @@ pub async fn interest_result_available() -> Result<bool, AppError> {
 /// The asker's career matches from their latest Interest Profiler result, in job zone `zone`
 /// (1-5, or blank for all).
 #[server(endpoint = "career_matches")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn career_matches(zone: String) -> Result<MyMatches, AppError> {
     // Two transactions, one after the other: assessments reads the result in its own (a
     // visitor's is in their session), then the careers are ranked in a public one.
@@ -95,7 +95,7 @@ pub async fn career_matches(zone: String) -> Result<MyMatches, AppError> {
 /// The `limit` (1 to 50) careers that fit six raw Interest Profiler scores (0-40, R, I, A, S, E,
 /// C) best, for a results page. Takes JSON: `{"scores": [..6 numbers..], "limit": 5}`.
 #[server(endpoint = "top_career_matches", input = server_fn::codec::Json)]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn top_career_matches(scores: [f64; 6], limit: usize) -> Result<Ranking, AppError> {
     crate::db::public(|tx| Box::pin(ssr::top_career_matches(tx, scores, limit))).await
 }

@@ -2,10 +2,11 @@
 //! query string drives everything, so it works the same without JavaScript.
 
 use super::api::{careers, interest_result_available, my_career_goal};
-use super::domain::{CareerList, CareerSearch, JobZone};
+use super::domain::{CareerGoal, CareerList, CareerSearch, JobZone};
 use super::{OnetCredit, INTEREST_PROFILER_PATH};
 use crate::accounts::encode_query_value;
 use crate::domain::riasec::names_of;
+use crate::error::AppError;
 use crate::ui::{ErrorMessages, PageMeta};
 use leptos::prelude::*;
 use leptos_router::components::{Form, A};
@@ -32,56 +33,8 @@ pub fn CareersPage() -> impl IntoView {
                 "Explore 923 occupations: what people in them do, the technology they use, how much "
                 "preparation each takes, and which interests it suits."
             </p>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    let has_result = has_result.await.unwrap_or(false);
-                    let goal = goal.await.ok().flatten();
-                    view! {
-                        <div class="careers-intro">
-                            {if has_result {
-                                view! {
-                                    <p class="callout">
-                                        <A href="/careers/matches">"See the careers that match your interests"</A>
-                                        ", from your Interest Profiler result."
-                                    </p>
-                                }.into_any()
-                            } else {
-                                view! {
-                                    <p class="callout">
-                                        "Not sure where to start? "
-                                        <a href=INTEREST_PROFILER_PATH>"Take the Interest Profiler"</a>
-                                        " and see which careers fit your interests."
-                                    </p>
-                                }.into_any()
-                            }}
-                            {goal.map(|goal| view! {
-                                <p>"Your career goal: " <A href=goal.code.path()>{goal.title.clone()}</A></p>
-                            })}
-                        </div>
-                    }
-                })}
-            </Transition>
-
-            <Form method="GET" action="" attr:class="filters" attr:role="search" attr:aria-label="Career search">
-                <div class="field field--grow">
-                    <label for="careers-q">"Search careers"</label>
-                    <input id="careers-q" name="q" type="search" maxlength="100" value=move || get("q")
-                        aria-describedby="careers-q-hint"/>
-                    <p class="field-hint" id="careers-q-hint">"Words from a title or description, e.g. \u{201c}nurse\u{201d}, or an O*NET-SOC code."</p>
-                </div>
-                <div class="field">
-                    <label for="careers-zone">"Preparation needed"</label>
-                    <select id="careers-zone" name="zone">
-                        <option value="" selected=move || selected_zone().is_none()>"Any job zone"</option>
-                        {JobZone::ALL.into_iter().map(|zone| view! {
-                            <option value=zone.number().to_string() selected=move || selected_zone() == Some(zone)>
-                                {format!("Zone {}: {}", zone.number(), zone.name())}
-                            </option>
-                        }).collect_view()}
-                    </select>
-                </div>
-                <button type="submit" class="button">"Search"</button>
-            </Form>
+            {careers_intro(has_result, goal)}
+            {career_search_form(Signal::derive(move || get("q")), Signal::derive(selected_zone))}
             <JobZoneGuide selected=Signal::derive(selected_zone)/>
 
             <Transition fallback=|| view! { <p class="loading">"Loading careers…"</p> }>
@@ -93,6 +46,71 @@ pub fn CareersPage() -> impl IntoView {
             </Transition>
             <OnetCredit/>
         </section>
+    }
+}
+
+/// Where to start: the person's matches once they have an Interest Profiler result (the
+/// profiler until then), and their career goal when they have one.
+fn careers_intro(
+    has_result: Resource<Result<bool, AppError>>,
+    goal: Resource<Result<Option<CareerGoal>, AppError>>,
+) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let has_result = has_result.await.unwrap_or(false);
+                let goal = goal.await.ok().flatten();
+                view! {
+                    <div class="careers-intro">
+                        {if has_result {
+                            view! {
+                                <p class="callout">
+                                    <A href="/careers/matches">"See the careers that match your interests"</A>
+                                    ", from your Interest Profiler result."
+                                </p>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <p class="callout">
+                                    "Not sure where to start? "
+                                    <a href=INTEREST_PROFILER_PATH>"Take the Interest Profiler"</a>
+                                    " and see which careers fit your interests."
+                                </p>
+                            }.into_any()
+                        }}
+                        {goal.map(|goal| view! {
+                            <p>"Your career goal: " <A href=goal.code.path()>{goal.title.clone()}</A></p>
+                        })}
+                    </div>
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Search by words and filter by job zone: a plain GET form, so it works without JavaScript.
+fn career_search_form(q: Signal<String>, selected_zone: Signal<Option<JobZone>>) -> impl IntoView {
+    view! {
+        <Form method="GET" action="" attr:class="filters" attr:role="search" attr:aria-label="Career search">
+            <div class="field field--grow">
+                <label for="careers-q">"Search careers"</label>
+                <input id="careers-q" name="q" type="search" maxlength="100" value=move || q.get()
+                    aria-describedby="careers-q-hint"/>
+                <p class="field-hint" id="careers-q-hint">"Words from a title or description, e.g. \u{201c}nurse\u{201d}, or an O*NET-SOC code."</p>
+            </div>
+            <div class="field">
+                <label for="careers-zone">"Preparation needed"</label>
+                <select id="careers-zone" name="zone">
+                    <option value="" selected=move || selected_zone.get().is_none()>"Any job zone"</option>
+                    {JobZone::ALL.into_iter().map(|zone| view! {
+                        <option value=zone.number().to_string() selected=move || selected_zone.get() == Some(zone)>
+                            {format!("Zone {}: {}", zone.number(), zone.name())}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">"Search"</button>
+        </Form>
     }
 }
 
@@ -129,31 +147,9 @@ fn CareerResults(list: CareerList) -> impl IntoView {
     let filtered = CareerSearch::parse(&q, &zone, "").map(|s| s.is_filtered()).unwrap_or(true);
     let page_link = {
         let (q, zone) = (q.clone(), zone.clone());
-        move |target: i64| {
-            let mut params = Vec::new();
-            if !q.trim().is_empty() {
-                params.push(format!("q={}", encode_query_value(q.trim())));
-            }
-            if !zone.is_empty() {
-                params.push(format!("zone={}", encode_query_value(&zone)));
-            }
-            if target > 1 {
-                params.push(format!("page={target}"));
-            }
-            if params.is_empty() {
-                "/careers".to_string()
-            } else {
-                format!("/careers?{}", params.join("&"))
-            }
-        }
+        move |target: i64| careers_page_link(&q, &zone, target)
     };
-    let status = match (total, filtered) {
-        (0, _) => "No careers found".to_string(),
-        (1, true) => "1 career found".to_string(),
-        (n, true) => format!("{n} careers found"),
-        (n, false) => format!("{n} careers"),
-    };
-    let status = if total > 0 && last_page > 1 { format!("{status}, page {page} of {last_page}") } else { status };
+    let status = results_status(total, filtered, page, last_page);
     view! {
         <h2 id="results-heading" class="results-heading">{status}</h2>
         {(total == 0).then(|| view! {
@@ -183,6 +179,41 @@ fn CareerResults(list: CareerList) -> impl IntoView {
             }).collect_view()}
         </ul>
         {(last_page > 1).then(|| view! { <Pager page last_page link=page_link/> })}
+    }
+}
+
+/// The address of page `target` of the current search (`q` and `zone` as the query string has
+/// them), with only the parameters that matter, so page 1 of everything is plain `/careers`.
+fn careers_page_link(q: &str, zone: &str, target: i64) -> String {
+    let mut params = Vec::new();
+    if !q.trim().is_empty() {
+        params.push(format!("q={}", encode_query_value(q.trim())));
+    }
+    if !zone.is_empty() {
+        params.push(format!("zone={}", encode_query_value(zone)));
+    }
+    if target > 1 {
+        params.push(format!("page={target}"));
+    }
+    if params.is_empty() {
+        "/careers".to_string()
+    } else {
+        format!("/careers?{}", params.join("&"))
+    }
+}
+
+/// The results heading: how many careers were found, and the page when there is more than one.
+fn results_status(total: i64, filtered: bool, page: i64, last_page: i64) -> String {
+    let status = match (total, filtered) {
+        (0, _) => "No careers found".to_string(),
+        (1, true) => "1 career found".to_string(),
+        (n, true) => format!("{n} careers found"),
+        (n, false) => format!("{n} careers"),
+    };
+    if total > 0 && last_page > 1 {
+        format!("{status}, page {page} of {last_page}")
+    } else {
+        status
     }
 }
 

@@ -2,7 +2,7 @@
 //! technology and related careers, and "make this my career goal".
 
 use super::api::{career, my_career_goal, ChooseCareerGoal};
-use super::domain::{first_sentence, CareerDetail, TechnologyCategory};
+use super::domain::{first_sentence, CareerDetail, JobZoneDetail, RelatedCareer, Task, TechnologyCategory};
 use super::OnetCredit;
 use crate::accounts::{encode_query_value, use_auth};
 use crate::domain::riasec::{names_of, AREAS};
@@ -61,8 +61,6 @@ fn CareerView(detail: CareerDetail) -> impl IntoView {
             job_zone.zone.label()
         )
     };
-    let has_core = tasks.iter().any(|task| task.core);
-    let more_tasks: Vec<_> = tasks.iter().skip(TASKS_SHOWN).cloned().collect();
     let top_interests = names_of(&high_point_code);
     view! {
         <PageMeta title=title.clone() description=meta_description path=path.clone()/>
@@ -79,61 +77,82 @@ fn CareerView(detail: CareerDetail) -> impl IntoView {
 
             <CareerGoalPanel code=code.to_string() title=title.clone() path=path.clone()/>
 
-            <section aria-labelledby="interests-heading">
-                <h2 id="interests-heading">"Interests"</h2>
-                {(!top_interests.is_empty()).then(|| view! {
-                    <p>{format!("People in this work are most often drawn to {} work.", top_interests.to_lowercase())}</p>
-                })}
-                <InterestProfileChart title=title.clone() interests/>
-                <p class="muted">
-                    "O*NET rates how strongly each interest area describes the work, from 1 (not at all) to 7 (very strongly). "
-                    <A href="/careers/matches">"See how your own interests match careers"</A>
-                </p>
-            </section>
-
-            <section aria-labelledby="preparation-heading">
-                <h2 id="preparation-heading">"Preparation"</h2>
-                <p><strong>{job_zone.zone.label()}</strong></p>
-                <dl class="details">
-                    <dt>"Education"</dt><dd>{job_zone.education.clone()}</dd>
-                    <dt>"Experience"</dt><dd>{job_zone.experience.clone()}</dd>
-                    <dt>"Training"</dt><dd>{job_zone.training.clone()}</dd>
-                    <dt>"Examples in this zone"</dt><dd>{job_zone.examples.clone()}</dd>
-                </dl>
-            </section>
-
-            {(!tasks.is_empty()).then(|| view! {
-                <section aria-labelledby="tasks-heading">
-                    <h2 id="tasks-heading">"What they do"</h2>
-                    {has_core.then(|| view! { <p class="muted">"The tasks most people in this work rate as core come first."</p> })}
-                    <ul class="task-list">
-                        {tasks.iter().take(TASKS_SHOWN).map(|task| view! { <li>{task.text.clone()}</li> }).collect_view()}
-                    </ul>
-                    {(!more_tasks.is_empty()).then(|| view! {
-                        <details class="more">
-                            <summary>{format!("{} more tasks", more_tasks.len())}</summary>
-                            <ul class="task-list">
-                                {more_tasks.iter().map(|task| view! { <li>{task.text.clone()}</li> }).collect_view()}
-                            </ul>
-                        </details>
-                    })}
-                </section>
-            })}
-
+            {interests_section(title.clone(), interests, top_interests)}
+            {preparation_section(job_zone)}
+            {(!tasks.is_empty()).then(|| tasks_section(tasks))}
             {(!technology.is_empty()).then(|| view! { <TechnologySkills technology/> })}
-
-            {(!related.is_empty()).then(|| view! {
-                <section aria-labelledby="related-heading">
-                    <h2 id="related-heading">"Related careers"</h2>
-                    <ul class="related-list">
-                        {related.into_iter().map(|other| view! {
-                            <li><A href=other.code.path()>{other.title}</A></li>
-                        }).collect_view()}
-                    </ul>
-                </section>
-            })}
+            {(!related.is_empty()).then(|| related_careers(related))}
             <OnetCredit/>
         </article>
+    }
+}
+
+/// The interest areas the work draws on, as a chart and a table.
+fn interests_section(title: String, interests: [f64; 6], top_interests: String) -> impl IntoView {
+    view! {
+        <section aria-labelledby="interests-heading">
+            <h2 id="interests-heading">"Interests"</h2>
+            {(!top_interests.is_empty()).then(|| view! {
+                <p>{format!("People in this work are most often drawn to {} work.", top_interests.to_lowercase())}</p>
+            })}
+            <InterestProfileChart title interests/>
+            <p class="muted">
+                "O*NET rates how strongly each interest area describes the work, from 1 (not at all) to 7 (very strongly). "
+                <A href="/careers/matches">"See how your own interests match careers"</A>
+            </p>
+        </section>
+    }
+}
+
+/// The job zone: the education, experience and training people usually start with.
+fn preparation_section(job_zone: JobZoneDetail) -> impl IntoView {
+    view! {
+        <section aria-labelledby="preparation-heading">
+            <h2 id="preparation-heading">"Preparation"</h2>
+            <p><strong>{job_zone.zone.label()}</strong></p>
+            <dl class="details">
+                <dt>"Education"</dt><dd>{job_zone.education.clone()}</dd>
+                <dt>"Experience"</dt><dd>{job_zone.experience.clone()}</dd>
+                <dt>"Training"</dt><dd>{job_zone.training.clone()}</dd>
+                <dt>"Examples in this zone"</dt><dd>{job_zone.examples.clone()}</dd>
+            </dl>
+        </section>
+    }
+}
+
+/// The tasks, core ones first: the first [`TASKS_SHOWN`], the rest folded away.
+fn tasks_section(tasks: Vec<Task>) -> impl IntoView {
+    let has_core = tasks.iter().any(|task| task.core);
+    let more_tasks: Vec<_> = tasks.iter().skip(TASKS_SHOWN).cloned().collect();
+    view! {
+        <section aria-labelledby="tasks-heading">
+            <h2 id="tasks-heading">"What they do"</h2>
+            {has_core.then(|| view! { <p class="muted">"The tasks most people in this work rate as core come first."</p> })}
+            <ul class="task-list">
+                {tasks.iter().take(TASKS_SHOWN).map(|task| view! { <li>{task.text.clone()}</li> }).collect_view()}
+            </ul>
+            {(!more_tasks.is_empty()).then(|| view! {
+                <details class="more">
+                    <summary>{format!("{} more tasks", more_tasks.len())}</summary>
+                    <ul class="task-list">
+                        {more_tasks.iter().map(|task| view! { <li>{task.text.clone()}</li> }).collect_view()}
+                    </ul>
+                </details>
+            })}
+        </section>
+    }
+}
+
+fn related_careers(related: Vec<RelatedCareer>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="related-heading">
+            <h2 id="related-heading">"Related careers"</h2>
+            <ul class="related-list">
+                {related.into_iter().map(|other| view! {
+                    <li><A href=other.code.path()>{other.title}</A></li>
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

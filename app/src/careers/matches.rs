@@ -74,91 +74,120 @@ fn MatchesReport(
     let top: Vec<&str> = top_areas(&scores).into_iter().map(|i| AREAS[i].name).collect();
     let from = format!(" from {}", completed_at.format("%-d %B %Y"));
     match ranking {
-        Ranking::Flat => view! {
-            <p class="lead">{format!("Your Interest Profiler result{from} gives every interest area the same score.")}</p>
-            <div class="notice">
-                <p>
-                    "Matching compares the pattern of your interests (which areas you like more, and which "
-                    "less) with each career's. With all six the same there is no pattern to compare, so "
-                    "any list of careers would be arbitrary, and Waypoint doesn't show one."
-                </p>
-                <p>
-                    "Try the Interest Profiler again and answer for each activity on its own: \u{201c}Unsure\u{201d} "
-                    "is fine when you don't know, and it helps to use \u{201c}Like\u{201d} and \u{201c}Dislike\u{201d} when "
-                    "you lean one way."
-                </p>
-            </div>
-            <p><a class="button" href=INTEREST_PROFILER_PATH>"Retake the Interest Profiler"</a></p>
-            <p>"Or " <A href="/careers">"browse all careers"</A>"."</p>
-        }
-        .into_any(),
+        Ranking::Flat => flat_profile_notice(from).into_any(),
         Ranking::Ranked { matches, narrow } => {
-            let total = matches.len();
-            let groups = super::matching::group_by_fit(matches);
-            view! {
-                <p class="lead">
-                    {format!("From your Interest Profiler result{from}. Your strongest interests: {}.", join_names(&top))}
-                </p>
-                <p class="notice">
-                    "These are careers to explore, not a verdict: interests are one part of a good fit, "
-                    "alongside your skills, values and circumstances. Talk them over with a mentor or adviser."
-                </p>
-                <details class="method">
-                    <summary>"How matching works"</summary>
-                    <p>
-                        "Waypoint compares the pattern of your six interest scores with each career's O*NET "
-                        "interest profile, as a correlation from -1 to 1 (shown as \u{201c}fit\u{201d}). 1 means the same "
-                        "strong and weak interests in the same order; 0 means nothing in common."
-                    </p>
-                    <ul>
-                        {Fit::ALL.into_iter().map(|fit| view! {
-                            <li><strong>{fit.label()}</strong>{format!(" ({}): {}", fit.range(), fit.meaning())}</li>
-                        }).collect_view()}
-                    </ul>
-                    <p>{format!("Careers with a fit below {GOOD_FIT:.2} share too little with your interests to list here; you can still find them under ")}<A href="/careers">"all careers"</A>"."</p>
-                </details>
-                {narrow.then(|| view! {
-                    <p class="notice">
-                        {format!("Your scores are close together (less than {NARROW_SPREAD:.0} points between your highest and lowest), so small differences decide these matches. Treat them as a loose guide.")}
-                    </p>
-                })}
-                <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter matches by job zone">
-                    <div class="field">
-                        <label for="matches-zone">"Preparation needed"</label>
-                        <select id="matches-zone" name="zone">
-                            <option value="" selected=zone.is_none()>"Any job zone"</option>
-                            {JobZone::ALL.into_iter().map(|z| view! {
-                                <option value=z.number().to_string() selected=zone == Some(z)>
-                                    {format!("Zone {}: {}", z.number(), z.name())}
-                                </option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                    <button type="submit" class="button">"Show matches"</button>
-                </Form>
-                <JobZoneGuide selected=Signal::derive(move || zone)/>
-                {(total == 0).then(|| view! {
-                    <p role="status">
-                        {match zone {
-                            Some(zone) => format!("None of the careers in job zone {} fits your interests closely (fit {GOOD_FIT:.2} or more). ", zone.number()),
-                            None => format!("No career fits your interests closely (fit {GOOD_FIT:.2} or more). "),
-                        }}
-                        {zone.is_some().then(|| view! { <A href="/careers/matches">"See matches in every job zone"</A> })}
-                    </p>
-                })}
-                {groups.into_iter().filter(|(_, group)| !group.is_empty()).map(|(fit, group)| {
-                    let heading = format!("fit-{}", fit.slug());
-                    view! {
-                        <section aria-labelledby=heading.clone() class="fit-group">
-                            <h2 id=heading.clone()>{format!("{} ({})", fit.label(), group.len())}</h2>
-                            <p class="muted">{format!("{}: {}", fit.range(), fit.meaning())}</p>
-                            <MatchList fit matches=group/>
-                        </section>
-                    }
-                }).collect_view()}
-            }
-            .into_any()
+            ranked_matches(from, join_names(&top), matches, narrow, zone).into_any()
         }
+    }
+}
+
+/// A result with all six scores the same: why there is no list, and how to get one.
+fn flat_profile_notice(from: String) -> impl IntoView {
+    view! {
+        <p class="lead">{format!("Your Interest Profiler result{from} gives every interest area the same score.")}</p>
+        <div class="notice">
+            <p>
+                "Matching compares the pattern of your interests (which areas you like more, and which "
+                "less) with each career's. With all six the same there is no pattern to compare, so "
+                "any list of careers would be arbitrary, and Waypoint doesn't show one."
+            </p>
+            <p>
+                "Try the Interest Profiler again and answer for each activity on its own: \u{201c}Unsure\u{201d} "
+                "is fine when you don't know, and it helps to use \u{201c}Like\u{201d} and \u{201c}Dislike\u{201d} when "
+                "you lean one way."
+            </p>
+        </div>
+        <p><a class="button" href=INTEREST_PROFILER_PATH>"Retake the Interest Profiler"</a></p>
+        <p>"Or " <A href="/careers">"browse all careers"</A>"."</p>
+    }
+}
+
+/// The ranked careers: the caveats, the job-zone filter, and one section per fit group.
+/// `from` is " from <date>" and `strongest` the person's strongest interests, joined.
+fn ranked_matches(
+    from: String,
+    strongest: String,
+    matches: Vec<CareerMatch>,
+    narrow: bool,
+    zone: Option<JobZone>,
+) -> impl IntoView {
+    let total = matches.len();
+    let groups = super::matching::group_by_fit(matches);
+    view! {
+        <p class="lead">
+            {format!("From your Interest Profiler result{from}. Your strongest interests: {strongest}.")}
+        </p>
+        <p class="notice">
+            "These are careers to explore, not a verdict: interests are one part of a good fit, "
+            "alongside your skills, values and circumstances. Talk them over with a mentor or adviser."
+        </p>
+        {how_matching_works()}
+        {narrow.then(|| view! {
+            <p class="notice">
+                {format!("Your scores are close together (less than {NARROW_SPREAD:.0} points between your highest and lowest), so small differences decide these matches. Treat them as a loose guide.")}
+            </p>
+        })}
+        {matches_zone_filter(zone)}
+        <JobZoneGuide selected=Signal::derive(move || zone)/>
+        {(total == 0).then(|| view! {
+            <p role="status">
+                {match zone {
+                    Some(zone) => format!("None of the careers in job zone {} fits your interests closely (fit {GOOD_FIT:.2} or more). ", zone.number()),
+                    None => format!("No career fits your interests closely (fit {GOOD_FIT:.2} or more). "),
+                }}
+                {zone.is_some().then(|| view! { <A href="/careers/matches">"See matches in every job zone"</A> })}
+            </p>
+        })}
+        {groups.into_iter().filter(|(_, group)| !group.is_empty()).map(|(fit, group)| {
+            let heading = format!("fit-{}", fit.slug());
+            view! {
+                <section aria-labelledby=heading.clone() class="fit-group">
+                    <h2 id=heading.clone()>{format!("{} ({})", fit.label(), group.len())}</h2>
+                    <p class="muted">{format!("{}: {}", fit.range(), fit.meaning())}</p>
+                    <MatchList fit matches=group/>
+                </section>
+            }
+        }).collect_view()}
+    }
+}
+
+/// How the fit figure is worked out, what each fit group means, and where the weaker fits went.
+fn how_matching_works() -> impl IntoView {
+    view! {
+        <details class="method">
+            <summary>"How matching works"</summary>
+            <p>
+                "Waypoint compares the pattern of your six interest scores with each career's O*NET "
+                "interest profile, as a correlation from -1 to 1 (shown as \u{201c}fit\u{201d}). 1 means the same "
+                "strong and weak interests in the same order; 0 means nothing in common."
+            </p>
+            <ul>
+                {Fit::ALL.into_iter().map(|fit| view! {
+                    <li><strong>{fit.label()}</strong>{format!(" ({}): {}", fit.range(), fit.meaning())}</li>
+                }).collect_view()}
+            </ul>
+            <p>{format!("Careers with a fit below {GOOD_FIT:.2} share too little with your interests to list here; you can still find them under ")}<A href="/careers">"all careers"</A>"."</p>
+        </details>
+    }
+}
+
+/// The job-zone filter, a plain GET form so it works without JavaScript.
+fn matches_zone_filter(zone: Option<JobZone>) -> impl IntoView {
+    view! {
+        <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter matches by job zone">
+            <div class="field">
+                <label for="matches-zone">"Preparation needed"</label>
+                <select id="matches-zone" name="zone">
+                    <option value="" selected=zone.is_none()>"Any job zone"</option>
+                    {JobZone::ALL.into_iter().map(|z| view! {
+                        <option value=z.number().to_string() selected=zone == Some(z)>
+                            {format!("Zone {}: {}", z.number(), z.name())}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button">"Show matches"</button>
+        </Form>
     }
 }
 

@@ -9,7 +9,7 @@
 //!
 //! ```ignore
 //! #[server(endpoint = "profile")]
-//! #[tracing::instrument]
+//! #[cfg_attr(feature = "ssr", tracing::instrument)]
 //! pub async fn profile() -> Result<Profile, AppError> {
 //!     db::signed_in(|user, tx| Box::pin(ssr::profile(tx, user))).await
 //! }

@@ -36,6 +36,7 @@ impl FormFlash {
 /// The refused submission waiting for this page, if any; it is removed as it is read, so a
 /// reload shows a clean form.
 #[server(endpoint = "take_form_flash")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn take_form_flash() -> Result<Option<FormFlash>, AppError> {
     crate::db::run(async {
         let session = crate::db::caller::session().await?;

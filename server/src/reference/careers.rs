@@ -282,7 +282,15 @@ impl Table {
 const RIASEC: [char; 6] = ['R', 'I', 'A', 'S', 'E', 'C'];
 
 fn parse_core() -> Result<Core, ReferenceError> {
-    // What each job zone means.
+    let job_zones = parse_job_zone_reference()?;
+    let zone_of = parse_occupation_zones()?;
+    let interests = parse_interests()?;
+    let careers = parse_occupations(&zone_of, &interests)?;
+    Ok(Core { job_zones, careers })
+}
+
+/// What each job zone means: zones 1 to 5, once each, in order.
+fn parse_job_zone_reference() -> Result<Vec<JobZoneRow>, ReferenceError> {
     let reference = Table::new(
         "onet-29.3/job-zone-reference.tsv",
         JOB_ZONE_REFERENCE,
@@ -309,8 +317,11 @@ fn parse_core() -> Result<Core, ReferenceError> {
     if job_zones.iter().map(|z| z.zone).collect::<Vec<_>>() != [1, 2, 3, 4, 5] {
         return Err(reference.error(0, "expected job zones 1 to 5, once each"));
     }
+    Ok(job_zones)
+}
 
-    // Each occupation's job zone.
+/// Each occupation's job zone, by code.
+fn parse_occupation_zones() -> Result<HashMap<&'static str, i16>, ReferenceError> {
     let zones_table = Table::new(
         "onet-29.3/job-zones.tsv",
         JOB_ZONES,
@@ -325,8 +336,20 @@ fn parse_core() -> Result<Core, ReferenceError> {
         }
         zone_of.insert(zones_table.code(line, f[0])?, zone as i16);
     }
+    Ok(zone_of)
+}
 
-    // Interest profiles (OI, 1-7) and high points (IH: 1 = R ... 6 = C, 0 = none).
+/// Each occupation's interest profile and high points, by code, from interests.tsv.
+#[derive(Default)]
+struct Interests {
+    /// OI values 1-7, R, I, A, S, E, C; `None` where the file has no value.
+    profile: HashMap<&'static str, [Option<f64>; 6]>,
+    /// IH values: the first, second and third high point, 1 = R ... 6 = C, 0 = none.
+    high_points: HashMap<&'static str, [u8; 3]>,
+}
+
+/// Interest profiles (OI, 1-7) and high points (IH: 1 = R ... 6 = C, 0 = none).
+fn parse_interests() -> Result<Interests, ReferenceError> {
     let interests = Table::new(
         "onet-29.3/interests.tsv",
         INTERESTS,
@@ -342,8 +365,7 @@ fn parse_core() -> Result<Core, ReferenceError> {
             "Domain Source",
         ],
     )?;
-    let mut profile: HashMap<&str, [Option<f64>; 6]> = HashMap::new();
-    let mut high_points: HashMap<&str, [u8; 3]> = HashMap::new();
+    let mut found = Interests::default();
     for row in interests.rows(9) {
         let (line, f) = row?;
         let code = interests.code(line, f[0])?;
@@ -362,7 +384,7 @@ fn parse_core() -> Result<Core, ReferenceError> {
                 if !(1.0..=7.0).contains(&value) {
                     return Err(interests.error(line, format!("interest value {value} isn't 1 to 7")));
                 }
-                profile.entry(code).or_default()[area] = Some(value);
+                found.profile.entry(code).or_default()[area] = Some(value);
             }
             ("IH", element) => {
                 let position = match element {
@@ -374,13 +396,20 @@ fn parse_core() -> Result<Core, ReferenceError> {
                 if !(0.0..=6.0).contains(&value) || value.fract() != 0.0 {
                     return Err(interests.error(line, format!("high point {value} isn't 0 to 6")));
                 }
-                high_points.entry(code).or_default()[position] = value as u8;
+                found.high_points.entry(code).or_default()[position] = value as u8;
             }
             (scale, _) => return Err(interests.error(line, format!("unknown scale {scale}"))),
         }
     }
+    Ok(found)
+}
 
-    // Titles and descriptions; the careers are the occupations with a whole profile and a zone.
+/// Titles and descriptions; the careers are the occupations with a whole profile and a zone.
+/// Sorted by code, without details.
+fn parse_occupations(
+    zone_of: &HashMap<&'static str, i16>,
+    interests: &Interests,
+) -> Result<Vec<CareerRow>, ReferenceError> {
     let occupations =
         Table::new("onet-29.3/occupation-data.tsv", OCCUPATIONS, &["O*NET-SOC Code", "Title", "Description"])?;
     let mut careers = Vec::new();
@@ -388,7 +417,7 @@ fn parse_core() -> Result<Core, ReferenceError> {
         let (line, f) = row?;
         let code = occupations.code(line, f[0])?;
         let (Some(job_zone), Some([Some(r), Some(i), Some(a), Some(s), Some(e), Some(c)])) =
-            (zone_of.get(code), profile.get(code))
+            (zone_of.get(code), interests.profile.get(code))
         else {
             continue;
         };
@@ -396,7 +425,8 @@ fn parse_core() -> Result<Core, ReferenceError> {
         if !(2..=200).contains(&title.chars().count()) {
             return Err(occupations.error(line, format!("title {title:?} isn't 2 to 200 characters")));
         }
-        let high_point_code: String = high_points
+        let high_point_code: String = interests
+            .high_points
             .get(code)
             .map(|points| points.iter().filter(|p| **p > 0).map(|p| RIASEC[usize::from(*p) - 1]).collect())
             .unwrap_or_default();
@@ -414,14 +444,19 @@ fn parse_core() -> Result<Core, ReferenceError> {
     }
     careers.sort_by(|a, b| a.code.cmp(&b.code));
     careers.dedup_by(|a, b| a.code == b.code);
-    Ok(Core { job_zones, careers })
+    Ok(careers)
 }
 
 fn add_details(careers: &mut [CareerRow]) -> Result<(), ReferenceError> {
     let index: HashMap<String, usize> = careers.iter().enumerate().map(|(i, c)| (c.code.clone(), i)).collect();
+    add_tasks(careers, &index)?;
+    add_technology(careers, &index)?;
+    add_related(careers, &index)
+}
 
-    // Tasks: core, then supplemental, then those O*NET hasn't rated yet; within each, by the
-    // share of incumbents who rated them, then in the file's order.
+/// Tasks: core, then supplemental, then those O*NET hasn't rated yet; within each, by the
+/// share of incumbents who rated them, then in the file's order.
+fn add_tasks(careers: &mut [CareerRow], index: &HashMap<String, usize>) -> Result<(), ReferenceError> {
     let tasks = Table::new(
         "onet-29.3/task-statements.tsv",
         TASKS,
@@ -449,9 +484,12 @@ fn add_details(careers: &mut [CareerRow]) -> Result<(), ReferenceError> {
         careers[career].tasks =
             list.into_iter().map(|(kind, _, _, text)| Task { text: text.to_string(), core: kind == 0 }).collect();
     }
+    Ok(())
+}
 
-    // Technology, grouped by commodity title: categories with hot technologies first (most hot
-    // ones first), then by name; within a category hot, then in-demand, then by name.
+/// Technology, grouped by commodity title: categories with hot technologies first (most hot
+/// ones first), then by name; within a category hot, then in-demand, then by name.
+fn add_technology(careers: &mut [CareerRow], index: &HashMap<String, usize>) -> Result<(), ReferenceError> {
     let technology = Table::new(
         "onet-29.3/technology-skills.tsv",
         TECHNOLOGY,
@@ -477,26 +515,33 @@ fn add_details(careers: &mut [CareerRow]) -> Result<(), ReferenceError> {
         }
     }
     for (career, groups) in categories {
-        let mut groups: Vec<TechnologyCategory> = groups
-            .into_iter()
-            .map(|(category, mut examples)| {
-                examples.sort_by(|a, b| {
-                    b.hot
-                        .cmp(&a.hot)
-                        .then(b.in_demand.cmp(&a.in_demand))
-                        .then(a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-                });
-                TechnologyCategory { category: category.to_string(), examples }
-            })
-            .collect();
-        let hot = |c: &TechnologyCategory| c.examples.iter().filter(|e| e.hot).count();
-        groups.sort_by(|a, b| {
-            hot(b).min(1).cmp(&hot(a).min(1)).then(hot(b).cmp(&hot(a))).then(a.category.cmp(&b.category))
-        });
-        careers[career].technology = groups;
+        careers[career].technology = sorted_categories(groups);
     }
+    Ok(())
+}
 
-    // Related careers by O*NET's index (most related first), only those Waypoint offers.
+/// One career's technology categories in the order [`add_technology`] describes.
+fn sorted_categories(groups: BTreeMap<&str, Vec<TechnologyExample>>) -> Vec<TechnologyCategory> {
+    let mut groups: Vec<TechnologyCategory> = groups
+        .into_iter()
+        .map(|(category, mut examples)| {
+            examples.sort_by(|a, b| {
+                b.hot
+                    .cmp(&a.hot)
+                    .then(b.in_demand.cmp(&a.in_demand))
+                    .then(a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            });
+            TechnologyCategory { category: category.to_string(), examples }
+        })
+        .collect();
+    let hot = |c: &TechnologyCategory| c.examples.iter().filter(|e| e.hot).count();
+    groups
+        .sort_by(|a, b| hot(b).min(1).cmp(&hot(a).min(1)).then(hot(b).cmp(&hot(a))).then(a.category.cmp(&b.category)));
+    groups
+}
+
+/// Related careers by O*NET's index (most related first), only those Waypoint offers.
+fn add_related(careers: &mut [CareerRow], index: &HashMap<String, usize>) -> Result<(), ReferenceError> {
     let related = Table::new(
         "onet-29.3/related-occupations.tsv",
         RELATED,

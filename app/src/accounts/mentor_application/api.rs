@@ -7,14 +7,14 @@ use uuid::Uuid;
 
 /// The signed-in person's applications, newest first.
 #[server(endpoint = "my_mentor_applications")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn my_mentor_applications() -> Result<Vec<MyApplication>, AppError> {
     crate::db::signed_in(|user, tx| Box::pin(ssr::my_mentor_applications(tx, user))).await
 }
 
 /// Sends an application (students only; one open at a time).
 #[server(endpoint = "apply_to_mentor")]
-#[tracing::instrument(skip(summary))]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(summary)))]
 pub async fn apply_to_mentor(
     expertise: String,
     years_experience: String,
@@ -28,7 +28,7 @@ pub async fn apply_to_mentor(
 
 /// Withdraws the signed-in person's open application.
 #[server(endpoint = "withdraw_mentor_application")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn withdraw_mentor_application(id: Uuid) -> Result<(), AppError> {
     crate::db::signed_in(|user, tx| Box::pin(ssr::withdraw_mentor_application(tx, user, id))).await
 }

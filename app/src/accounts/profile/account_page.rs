@@ -2,8 +2,7 @@
 
 use super::api::my_profile;
 use super::domain::Profile;
-use crate::accounts::account_nav::AccountNav;
-use crate::accounts::RequireUser;
+use crate::accounts::account_nav::AccountSection;
 use crate::ui::PageMeta;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -27,19 +26,14 @@ pub fn AccountPage() -> impl IntoView {
     let sections: Vec<ViewFn> = use_context::<AccountSections>().unwrap_or_default().0.iter().map(|section| section()).collect();
     view! {
         <PageMeta title="Your profile" description="Your Waypoint profile: who you are, what you're aiming for and how you like to work." path="/account"/>
-        <RequireUser children=move |_user| {
-            view! {
-                <section class="page" aria-labelledby="page-heading">
-                    <AccountNav/>
+        <AccountSection class="page" heading=None>
                     <Transition fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
                         <ErrorBoundary fallback=|errors| view! { <crate::ui::ErrorMessages errors/> }>
                             {move || Suspend::new(async move { profile.await.map(|p| view! { <ProfileCard profile=p/> }) })}
                         </ErrorBoundary>
                     </Transition>
                     {sections.iter().map(ViewFn::run).collect_view()}
-                </section>
-            }
-        }/>
+        </AccountSection>
     }
 }
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 /// The signed-in person's profile, as they see and edit it.
 #[server(endpoint = "my_profile")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn my_profile() -> Result<Profile, AppError> {
     crate::db::signed_in(|user, tx| Box::pin(ssr::load(tx, user))).await
 }
@@ -14,7 +14,7 @@ pub async fn my_profile() -> Result<Profile, AppError> {
 /// Saves the editor's form (every field's complaint at once, beside its field).
 #[allow(clippy::too_many_arguments)]
 #[server(endpoint = "save_profile")]
-#[tracing::instrument(skip_all)]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip_all))]
 pub async fn save_profile(
     first_name: String,
     last_name: String,
@@ -157,11 +157,19 @@ pub(crate) mod ssr {
         let links = serde_json::to_value(update.links.items()).map_err(|_| AppError::Internal)?;
         let preferences = serde_json::to_value(&update.preferences).map_err(|_| AppError::Internal)?;
         // One live profile per user (a partial unique index): update it, or create it if missing.
-        let updated = sqlx::query!(
-            "update user_profiles set headline = $2, bio = $3, education_level = $4, current_status = $5, \
-                    location = $6, time_zone = $7, interests = $8, target_roles = $9, links = $10, preferences = $11 \
-              where user_id = $1 and deleted_at is null",
+        // One statement whether or not the profile row exists yet (the partial unique index on
+        // live rows' user_id is the conflict target).
+        sqlx::query!(
+            "insert into user_profiles (user_id, organization_id, headline, bio, education_level, current_status, \
+                    location, time_zone, interests, target_roles, links, preferences) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             on conflict (user_id) where deleted_at is null do update \
+                set headline = excluded.headline, bio = excluded.bio, education_level = excluded.education_level, \
+                    current_status = excluded.current_status, location = excluded.location, \
+                    time_zone = excluded.time_zone, interests = excluded.interests, \
+                    target_roles = excluded.target_roles, links = excluded.links, preferences = excluded.preferences",
             user.user_id,
+            user.org_id,
             update.headline.as_deref(),
             update.bio.as_deref(),
             update.education_level as Option<EducationLevel>,
@@ -175,27 +183,6 @@ pub(crate) mod ssr {
         )
         .execute(&mut **tx)
         .await?;
-        if updated.rows_affected() == 0 {
-            sqlx::query!(
-                "insert into user_profiles (user_id, organization_id, headline, bio, education_level, current_status, \
-                        location, time_zone, interests, target_roles, links, preferences) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                user.user_id,
-                user.org_id,
-                update.headline.as_deref(),
-                update.bio.as_deref(),
-                update.education_level as Option<EducationLevel>,
-                update.current_status as Option<CareerStatus>,
-                update.location.as_deref(),
-                update.time_zone.as_str(),
-                update.interests.items(),
-                update.target_roles.items(),
-                &links,
-                &preferences,
-            )
-            .execute(&mut **tx)
-            .await?;
-        }
         Ok(())
     }
 }

@@ -2,8 +2,8 @@
 
 use super::api::{my_profile, SaveProfile};
 use super::domain::*;
-use crate::accounts::account_nav::AccountNav;
-use crate::accounts::{use_auth, PersonName, RequireUser};
+use crate::accounts::account_nav::AccountSection;
+use crate::accounts::{use_auth, PersonName};
 use crate::ui::{form_flash, parses, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
 use server_fn::ServerFn;
 use leptos::prelude::*;
@@ -20,11 +20,7 @@ pub fn ProfileEditPage() -> impl IntoView {
     let flash = form_flash();
     view! {
         <PageMeta title="Edit your profile" description="Edit your Waypoint profile: headline, education, goals, time zone and preferences." path="/account/profile"/>
-        <RequireUser children=move |_user| {
-            view! {
-                <section class="page narrow" aria-labelledby="page-heading">
-                    <AccountNav/>
-                    <h1 id="page-heading">"Edit your profile"</h1>
+        <AccountSection class="page narrow" heading=Some("Edit your profile")>
                     <Transition fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
                         <ErrorBoundary fallback=|errors| view! { <crate::ui::ErrorMessages errors/> }>
                             {move || Suspend::new(async move {
@@ -33,12 +29,13 @@ pub fn ProfileEditPage() -> impl IntoView {
                             })}
                         </ErrorBoundary>
                     </Transition>
-                </section>
-            }
-        }/>
+        </AccountSection>
     }
 }
 
+/// One form, field after field in the order the page shows them; it stays one view (over 60
+/// lines) because every sub-component adds type-erasure code to the WASM (see
+/// docs/architecture.md, "The shape of a capability").
 #[component]
 fn ProfileForm(profile: Profile, save: ServerAction<SaveProfile>, feedback: FormFeedback) -> impl IntoView {
     let auth = use_auth();

@@ -4,7 +4,7 @@
 use crate::accounts::mentor_application::domain::{ApplicationStatus, HourlyRate};
 use crate::admin::domain::*;
 use crate::db::{SignedIn, Tx};
-use crate::domain::{FieldErrors, Role, UserStatus};
+use crate::domain::{FieldErrors, Role, UserStatus, ValidationError};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -14,14 +14,9 @@ use uuid::Uuid;
 pub async fn admin_users(
     tx: &mut Tx,
     admin: &SignedIn,
-    q: String,
-    role: String,
-    organization: String,
-    from: String,
-    to: String,
-    page: String,
+    filter: Result<UserFilter, ValidationError>,
 ) -> Result<UserPage, AppError> {
-    let filter = UserFilter::parse(&q, &role, &organization, &from, &to, &page)?;
+    let filter = filter?;
     let rows = sqlx::query!(
         r#"select u.id, u.first_name, u.last_name, u.username::text as "username!", u.email::text as "email!",
                   u.role as "role: Role", u.status as "status: UserStatus", o.name as organization,

@@ -11,7 +11,7 @@ pub use ssr::insert_questions;
 
 /// Every version the administrator may see: their organization's (platform admins: all).
 #[server(endpoint = "authoring_list")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn authoring_list() -> Result<Vec<AuthoringRow>, AppError> {
     crate::db::admin(|user, tx| Box::pin(ssr::authoring_list(tx, user))).await
 }
@@ -19,7 +19,7 @@ pub async fn authoring_list() -> Result<Vec<AuthoringRow>, AppError> {
 /// Opens a version in the editor. A published or archived version opens as the starting point
 /// of a new draft (or the existing draft of that assessment, if there is one).
 #[server(endpoint = "authoring_open")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn authoring_open(id: Option<Uuid>) -> Result<EditorState, AppError> {
     crate::db::admin(|user, tx| Box::pin(ssr::authoring_open(tx, user, id))).await
 }
@@ -27,7 +27,7 @@ pub async fn authoring_open(id: Option<Uuid>) -> Result<EditorState, AppError> {
 /// Saves a definition as a draft: the given draft is replaced, or a new draft version is made
 /// (the next version number of that assessment). Redirects to the draft's editor.
 #[server(endpoint = "authoring_save")]
-#[tracing::instrument(skip(definition))]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(definition)))]
 pub async fn authoring_save(draft_id: Option<Uuid>, definition: String) -> Result<Uuid, AppError> {
     crate::db::admin(|user, tx| Box::pin(ssr::authoring_save(tx, user, draft_id, definition))).await
 }
@@ -35,7 +35,7 @@ pub async fn authoring_save(draft_id: Option<Uuid>, definition: String) -> Resul
 /// Publishes a draft: the published version of the same assessment is archived in the same
 /// transaction, so people start the new version from now on while earlier results keep theirs.
 #[server(endpoint = "authoring_publish")]
-#[tracing::instrument]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn authoring_publish(draft_id: Uuid) -> Result<(), AppError> {
     crate::db::admin(|user, tx| Box::pin(ssr::authoring_publish(tx, user, draft_id))).await
 }

@@ -1,7 +1,7 @@
 //! `/admin/assessments` (every version) and the editor with its live preview.
 
 use super::{authoring_list, authoring_open, AuthoringPublish, AuthoringSave, EditorState};
-use crate::admin::{AdminNav, RequireAdmin};
+use crate::admin::AdminSection;
 use crate::assessments::definition::{Definition, DefinitionErrors};
 use crate::assessments::domain::{long_date, AssessmentStatus};
 use crate::assessments::question_field::QuestionField;
@@ -17,11 +17,7 @@ pub fn AssessmentsAdminPage() -> impl IntoView {
     let rows = Resource::new(|| (), |_| authoring_list());
     view! {
         <PageMeta title="Assessments" description="Create, edit, preview and publish assessments." path="/admin/assessments"/>
-        <RequireAdmin children=move |_user| {
-            view! {
-                <section class="page wide" aria-labelledby="page-heading">
-                    <AdminNav/>
-                    <h1 id="page-heading">"Assessments"</h1>
+        <AdminSection heading=Some("Assessments")>
                     <p><A href="/admin/assessments/new" attr:class="button">"New assessment"</A></p>
                     <Transition fallback=|| view! { <p class="loading">"Loading assessments…"</p> }>
                         <ErrorBoundary fallback=|errors| view! { <ErrorMessages errors/> }>
@@ -60,9 +56,7 @@ pub fn AssessmentsAdminPage() -> impl IntoView {
                             })}
                         </ErrorBoundary>
                     </Transition>
-                </section>
-            }
-        }/>
+        </AdminSection>
     }
 }
 
@@ -74,18 +68,13 @@ pub fn AssessmentEditorPage() -> impl IntoView {
     let state = Resource::new(id, authoring_open);
     view! {
         <PageMeta title="Edit assessment" description="Write, check, preview and publish an assessment." path="/admin/assessments"/>
-        <RequireAdmin children=move |_user| {
-            view! {
-                <section class="page wide" aria-labelledby="page-heading">
-                    <AdminNav/>
+        <AdminSection heading=None>
                     <Transition fallback=|| view! { <p class="loading">"Loading the editor…"</p> }>
                         <ErrorBoundary fallback=|errors| view! { <h1 id="page-heading">"Edit assessment"</h1><ErrorMessages errors/> }>
                             {move || Suspend::new(async move { state.await.map(|state| view! { <Editor state/> }) })}
                         </ErrorBoundary>
                     </Transition>
-                </section>
-            }
-        }/>
+        </AdminSection>
     }
 }
 
@@ -143,13 +132,12 @@ fn Editor(state: EditorState) -> impl IntoView {
                 </ActionForm>
             })}
         </div>
-        <Preview checked/>
+        {preview(checked)}
     }
 }
 
 /// How people will see the questions, once the definition has no problems.
-#[component]
-fn Preview(checked: Memo<Result<Definition, DefinitionErrors>>) -> impl IntoView {
+fn preview(checked: Memo<Result<Definition, DefinitionErrors>>) -> impl IntoView {
     view! {
         <section class="preview" aria-labelledby="preview-heading">
             <h2 id="preview-heading">"Preview"</h2>
