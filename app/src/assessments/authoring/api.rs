@@ -43,7 +43,7 @@ pub async fn authoring_publish(draft_id: Uuid) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use super::super::{AuthoringRow, EditorState, TEMPLATE};
-    use crate::assessments::definition::{Definition, NumberedQuestion, QuestionType};
+    use crate::assessments::definition::{Definition, DefinitionErrors, NumberedQuestion, QuestionType};
     use crate::assessments::domain::{AssessmentStatus, ResultStatus};
     use crate::assessments::store;
     use crate::db::{SignedIn, Tx};
@@ -126,7 +126,7 @@ pub(crate) mod ssr {
         draft_id: Option<Uuid>,
         definition: String,
     ) -> Result<Uuid, AppError> {
-        let parsed = Definition::parse_json(&definition).map_err(|errors| AppError::invalid(errors.to_string()))?;
+        let parsed = Definition::parse_json(&definition).map_err(DefinitionErrors::for_editor)?;
         let id = match draft_id {
             Some(id) => replace_draft(tx, id, &parsed).await?,
             None => new_draft(tx, user, &parsed).await?,

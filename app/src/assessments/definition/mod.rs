@@ -230,6 +230,17 @@ pub struct Definition {
 #[error("{}", .0.join(" "))]
 pub struct DefinitionErrors(pub Vec<String>);
 
+impl DefinitionErrors {
+    /// The editor's messages, each against its one field (`definition`, the JSON text).
+    pub fn for_editor(self) -> crate::domain::FieldErrors {
+        let mut errors = crate::domain::FieldErrors::new();
+        for message in self.0 {
+            errors.add("definition", message);
+        }
+        errors
+    }
+}
+
 impl Scoring {
     pub fn dimension(&self, key: &str) -> Option<&Dimension> {
         self.dimensions.iter().find(|d| d.key == key)
