@@ -21,6 +21,7 @@ function fieldError(page: Page, name: string) {
   return page.locator(`#field-${name}-error`);
 }
 
+/** Signs up as a new account from the sign-up page, the browser posting the form itself. */
 async function signUpWithoutJavaScript(page: Page, username: string) {
   await page.goto("/sign-up");
   await page.getByLabel("First name").fill("Ines");
@@ -171,14 +172,7 @@ test("the refused forms' pages have no accessibility violations (submitted befor
   await expect(fieldError(page, "username")).toBeVisible();
   await expectNoAxeViolations(page);
 
-  const username = unique("nowasm");
-  await page.getByLabel("First name").fill("Ines");
-  await page.getByLabel("Last name").fill("Duarte");
-  await page.getByLabel("Email").fill(`${username}@example.org`);
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill("ribbon lantern orchard 42");
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/account$/);
+  await signUpWithoutJavaScript(page, unique("nowasm"));
 
   await page.goto("/account/profile");
   await page.getByLabel("Links").fill("ftp://example.org/me");
