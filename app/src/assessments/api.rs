@@ -1,12 +1,12 @@
 //! The assessments' server functions for people taking them (authoring has its own in
-//! [`super::authoring`]). Their bodies are in [`super::take_queries`] and
-//! [`super::result_queries`], server-only.
+//! [`super::authoring`]). Their bodies are server-only, in `ssr::take` (taking) and
+//! `ssr::results` (results).
 
 use super::domain::{AssessmentCard, Go, ResultSummary, ResultView, SaveOutcome, TakePage};
 #[cfg(feature = "ssr")]
 use super::domain::InterestScores;
 #[cfg(feature = "ssr")]
-use super::{result_queries, store::Taker, take_queries};
+use super::store::Taker;
 use crate::error::AppError;
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -14,11 +14,11 @@ use uuid::Uuid;
 
 /// The latest completed Interest Profiler result of whoever is asking: the signed-in user's
 /// saved one, or the one kept in an anonymous session. `None` when they haven't taken it.
-/// (For careers' matching; [`result_queries::interest_scores`] is the same inside a transaction.)
+/// (For careers' matching; [`ssr::results::interest_scores`] is the same inside a transaction.)
 #[cfg(feature = "ssr")]
 pub async fn current_interest_scores() -> Result<Option<InterestScores>, AppError> {
     crate::db::visitor(|caller, tx| {
-        Box::pin(async move { result_queries::interest_scores(tx, &Taker::new(caller).await?).await })
+        Box::pin(async move { ssr::results::interest_scores(tx, &Taker::new(caller).await?).await })
     })
     .await
 }
@@ -28,7 +28,7 @@ pub async fn current_interest_scores() -> Result<Option<InterestScores>, AppErro
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn assessment_cards() -> Result<Vec<AssessmentCard>, AppError> {
     crate::db::visitor(|caller, tx| {
-        Box::pin(async move { take_queries::assessment_cards(tx, &Taker::new(caller).await?).await })
+        Box::pin(async move { ssr::take::assessment_cards(tx, &Taker::new(caller).await?).await })
     })
     .await
 }
@@ -38,7 +38,7 @@ pub async fn assessment_cards() -> Result<Vec<AssessmentCard>, AppError> {
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn assessment_intro(slug: String) -> Result<AssessmentCard, AppError> {
     crate::db::visitor(|caller, tx| {
-        Box::pin(async move { take_queries::card(tx, &Taker::new(caller).await?, &slug).await })
+        Box::pin(async move { ssr::take::card(tx, &Taker::new(caller).await?, &slug).await })
     })
     .await
 }
@@ -49,7 +49,7 @@ pub async fn assessment_intro(slug: String) -> Result<AssessmentCard, AppError> 
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn assessment_page(slug: String, page: Option<u32>, check: bool) -> Result<TakePage, AppError> {
     crate::db::visitor(|caller, tx| {
-        Box::pin(async move { take_queries::assessment_page(tx, &Taker::new(caller).await?, slug, page, check).await })
+        Box::pin(async move { ssr::take::assessment_page(tx, &Taker::new(caller).await?, slug, page, check).await })
     })
     .await
 }
@@ -73,7 +73,7 @@ pub async fn save_answers(
         let saved = crate::db::visitor(|caller, tx| {
             Box::pin(async move {
                 let taker = Taker::new(caller).await?;
-                take_queries::save_answers(tx, &taker, take_queries::PageAnswers { slug, version_id, page, go, answers }).await
+                ssr::take::save_answers(tx, &taker, ssr::take::PageAnswers { slug, version_id, page, go, answers }).await
             })
         })
         .await?;
@@ -88,7 +88,7 @@ pub async fn save_answers(
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn assessment_result(slug: String, result: Option<Uuid>) -> Result<ResultView, AppError> {
     crate::db::visitor(|caller, tx| {
-        Box::pin(async move { result_queries::assessment_result(tx, &Taker::new(caller).await?, slug, result).await })
+        Box::pin(async move { ssr::results::assessment_result(tx, &Taker::new(caller).await?, slug, result).await })
     })
     .await
 }
@@ -97,5 +97,12 @@ pub async fn assessment_result(slug: String, result: Option<Uuid>) -> Result<Res
 #[server(endpoint = "my_results")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn my_results() -> Result<Vec<ResultSummary>, AppError> {
-    crate::db::signed_in(|user, tx| Box::pin(result_queries::my_results(tx, user))).await
+    crate::db::signed_in(|user, tx| Box::pin(ssr::results::my_results(tx, user))).await
+}
+
+/// The server functions' bodies (server-only): taking an assessment, and its results.
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    pub mod results;
+    pub mod take;
 }

@@ -8,7 +8,7 @@
 //! - [`scoring`]: answers, and turning them into scores and a summary code (pure).
 //! - [`interest_profiler`]: the O*NET Interest Profiler Short Form as a definition.
 //! - [`api`]: the server functions for taking and results; their bodies are server-only in
-//!   `take_queries` and `result_queries`, over [`store`] (versions, attempts kept in the account
+//!   `api::ssr::{take, results}`, over [`store`] (versions, attempts kept in the account
 //!   or in a visitor's session, adopting a visitor's work at sign-in).
 //! - [`authoring`]: administrators write, preview and publish versions.
 //! - pages: `/assessments` and `/assessments/:slug` (`list_page`, also [`MyResults`] for the
@@ -24,14 +24,10 @@ pub mod domain;
 pub mod interest_profiler;
 mod list_page;
 mod question_field;
-#[cfg(feature = "ssr")]
-mod result_queries;
 mod result_page;
 pub mod scoring;
 #[cfg(feature = "ssr")]
 pub mod store;
-#[cfg(feature = "ssr")]
-mod take_queries;
 mod take_page;
 #[cfg(test)]
 mod tests;

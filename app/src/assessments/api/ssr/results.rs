@@ -1,10 +1,10 @@
 //! Server side of results: a completed result with its history, the account's list of results,
 //! and the Interest Profiler scores careers are matched to.
 
-use super::domain::{HistoryEntry, InterestScores, ResultStatus, ResultSummary, ResultView};
-use super::interest_profiler;
-use super::scoring::Answers;
-use super::store::{self, Taker, Version};
+use crate::assessments::domain::{HistoryEntry, InterestScores, ResultStatus, ResultSummary, ResultView};
+use crate::assessments::interest_profiler;
+use crate::assessments::scoring::Answers;
+use crate::assessments::store::{self, Taker, Version};
 use crate::db::{SignedIn, Tx};
 use crate::error::AppError;
 use chrono::{DateTime, Utc};
@@ -107,7 +107,7 @@ fn history_entry(completed: &Completed, version: &Version) -> HistoryEntry {
     }
 }
 
-/// See [`super::assessment_result`].
+/// See [`crate::assessments::api::assessment_result`].
 pub async fn assessment_result(tx: &mut Tx, taker: &Taker, slug: String, result: Option<Uuid>) -> Result<ResultView, AppError> {
     let (completed, versions) = completed_results(tx, taker, &slug, result).await?;
     let chosen = match result {
@@ -134,7 +134,7 @@ pub async fn assessment_result(tx: &mut Tx, taker: &Taker, slug: String, result:
     })
 }
 
-/// See [`super::my_results`].
+/// See [`crate::assessments::api::my_results`].
 pub async fn my_results(tx: &mut Tx, user: &SignedIn) -> Result<Vec<ResultSummary>, AppError> {
     let rows = sqlx::query!(
         r#"select r.id, a.slug::text as "slug!", a.title, coalesce(r.summary_code, '') as "code!",

@@ -1,10 +1,10 @@
 //! Server side of taking an assessment: the list and introductions with someone's progress,
 //! a page of their attempt, and saving a page's answers (and where to go next).
 
-use super::definition::NumberedQuestion;
-use super::domain::{page_of, AssessmentCard, AssessmentStatus, Go, Progress, QuestionProblem, ResultStatus, SaveOutcome, TakePage, PAGE_SIZE};
-use super::scoring::Answers;
-use super::store::{self, Taker, Version};
+use crate::assessments::definition::NumberedQuestion;
+use crate::assessments::domain::{page_of, AssessmentCard, AssessmentStatus, Go, Progress, QuestionProblem, ResultStatus, SaveOutcome, TakePage, PAGE_SIZE};
+use crate::assessments::scoring::Answers;
+use crate::assessments::store::{self, Taker, Version};
 use crate::db::Tx;
 use crate::error::AppError;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -96,7 +96,7 @@ fn questions_on(version: &Version, page: u32) -> Vec<&NumberedQuestion> {
     version.questions.iter().skip((page.max(1) as usize - 1) * PAGE_SIZE).take(PAGE_SIZE).collect()
 }
 
-/// See [`super::assessment_page`].
+/// See [`crate::assessments::api::assessment_page`].
 pub async fn assessment_page(
     tx: &mut Tx,
     taker: &Taker,
@@ -137,7 +137,7 @@ pub async fn assessment_page(
     })
 }
 
-/// One page's form as posted to [`super::save_answers`].
+/// One page's form as posted to [`crate::assessments::api::save_answers`].
 pub struct PageAnswers {
     pub slug: String,
     pub version_id: Uuid,
@@ -146,7 +146,7 @@ pub struct PageAnswers {
     pub answers: HashMap<String, String>,
 }
 
-/// See [`super::save_answers`]: records the page's answers (valid ones even when another needs
+/// See [`crate::assessments::api::save_answers`]: records the page's answers (valid ones even when another needs
 /// fixing), then moves on, or gives the invalid ones back as `Err(Refused)` so that the valid
 /// ones are committed before the refusal becomes the server function's error.
 pub async fn save_answers(tx: &mut Tx, taker: &Taker, form: PageAnswers) -> Result<Result<SaveOutcome, Refused>, AppError> {
