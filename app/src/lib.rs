@@ -42,6 +42,22 @@ pub const PUBLIC_PATHS: [&str; 10] = [
 #[cfg(feature = "ssr")]
 pub const SIGN_IN_HOOKS: accounts::hooks::SignInHooks = accounts::hooks::SignInHooks(&[assessments::store::ADOPT_VISITOR_WORK]);
 
+/// The server functions whose pages show a refused plain form post beside its fields (the page
+/// takes `ui::form_flash` and gives its form a `ui::FormFeedback`). The server keeps such a
+/// refusal for its page and sends the browser back (`plain_form_posts`); a refused plain post to
+/// any other function is answered with the error itself, so no message is ever dropped.
+#[cfg(feature = "ssr")]
+pub fn forms_with_feedback() -> [&'static str; 5] {
+    use server_fn::ServerFn;
+    [
+        <accounts::api::SignIn as ServerFn>::PATH,
+        <accounts::api::SignUp as ServerFn>::PATH,
+        <accounts::profile::api::SaveProfile as ServerFn>::PATH,
+        <accounts::mentor_application::api::ApplyToMentor as ServerFn>::PATH,
+        <assessments::api::SaveAnswers as ServerFn>::PATH,
+    ]
+}
+
 /// What the account page shows below the profile for the capabilities above accounts (see
 /// `accounts::AccountSections`): provided as context by `App`, on the server and in the browser.
 const ACCOUNT_SECTIONS: accounts::AccountSections = accounts::AccountSections(&[assessment_results_section]);

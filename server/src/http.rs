@@ -361,8 +361,9 @@ async fn private_responses_are_not_stored(request: Request, next: Next) -> Respo
 /// The most a plain form post may send (its fields are kept for the page when it is refused).
 const PLAIN_FORM_LIMIT: usize = 256 * 1024;
 
-/// Plain form posts to a server function: the browser posted a form itself (no JavaScript, or
-/// before the page hydrated), so it expects a page, not JSON. Leptos answers success with a
+/// Plain form posts to a server function whose page shows their messages
+/// (`app::forms_with_feedback`): the browser posted a form itself (no JavaScript, or before the
+/// page hydrated), so it expects a page, not JSON. Leptos answers success with a
 /// redirect back (or to where the function redirected); a refusal would show the raw JSON error.
 /// Instead the refusal and the values typed (passwords never) are kept in the session as a
 /// `FormFlash`, and the browser is sent back to the form's page with 303 See Other, where
@@ -370,7 +371,7 @@ const PLAIN_FORM_LIMIT: usize = 256 * 1024;
 async fn plain_form_posts(request: Request, next: Next) -> Response {
     let headers = request.headers();
     let plain_form = request.method() == axum::http::Method::POST
-        && request.uri().path().starts_with("/api/")
+        && app::forms_with_feedback().contains(&request.uri().path())
         && header_contains(headers, header::ACCEPT, "text/html")
         && header_contains(headers, header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if !plain_form {

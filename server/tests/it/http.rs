@@ -227,3 +227,22 @@ async fn a_plain_form_post_refused_comes_back_as_its_page_with_messages_and_valu
     assert!(!again.body.contains("An email address needs an @"));
     assert!(!again.body.contains(r#"value="ines.example.org""#));
 }
+
+/// A plain form post to a function whose page does not show refused posts is answered with the
+/// error itself (its status and message), never sent back to a page that would drop it.
+#[tokio::test]
+async fn a_plain_form_post_elsewhere_keeps_its_error() {
+    let db = TestDb::new().await;
+    let request = Request::post("/api/choose_career_goal")
+        .header(header::HOST, crate::web::HOST)
+        .header(header::ORIGIN, crate::web::ORIGIN)
+        .header(header::REFERER, format!("{}/careers/15-1252.00", crate::web::ORIGIN))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .body(Body::from("code=15-1252.00"))
+        .unwrap();
+    let reply = crate::web::Reply::send(app(db.app.clone()), request).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+    assert_eq!(reply.error(), app::error::AppError::Unauthenticated, "{}", reply.body);
+    assert!(reply.session_cookie().is_none(), "nothing kept in a session for it");
+}
