@@ -333,20 +333,7 @@ async fn insert_application(tx: &mut Tx, user_ids: &UserIds) -> Result<(), DemoE
     )
     .map_err(|errors| DemoError::Invalid(format!("priya's application: {errors:?}")))?;
     let (user_id, org) = user_ids["priya"];
-    sqlx::query!(
-        "insert into mentor_applications (user_id, organization_id, expertise_areas, years_experience,
-                                          experience_summary, hourly_rate_minor, currency)
-         values ($1, $2, $3, $4, $5, $6, $7)",
-        user_id,
-        org,
-        application.expertise.items(),
-        application.years_experience,
-        application.summary,
-        application.rate.minor,
-        application.currency,
-    )
-    .execute(&mut **tx)
-    .await?;
+    app::accounts::mentor_application::api::ssr::insert_application(tx, user_id, org, &application).await?;
     Ok(())
 }
 

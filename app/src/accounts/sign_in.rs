@@ -3,7 +3,6 @@
 use super::auth::{encode_query_value, use_auth};
 use super::SignInIdentifier;
 use crate::ui::{form_flash, parses, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
-use server_fn::ServerFn;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -28,11 +27,7 @@ pub fn SignInPage() -> impl IntoView {
             </Show>
             <Suspense>
                 {move || Suspend::new(async move {
-                    let feedback = FormFeedback::new(
-                        <super::api::SignIn as ServerFn>::PATH,
-                        flash.await,
-                        move || auth.sign_in.value().get(),
-                    );
+                    let feedback = FormFeedback::new(auth.sign_in, flash.await);
                     let summary = feedback.clone();
                     view! {
                         <ActionForm action=auth.sign_in attr:class="form" attr:novalidate="">

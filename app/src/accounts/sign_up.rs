@@ -3,7 +3,6 @@
 use super::auth::use_auth;
 use super::{EmailAddress, InviteCode, Password, PersonName, Username};
 use crate::ui::{form_flash, parses, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
-use server_fn::ServerFn;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -29,11 +28,7 @@ pub fn SignUpPage() -> impl IntoView {
             <p class="lead">"Join the Waypoint community, or your school or career centre with the invite code they gave you."</p>
             <Suspense>
                 {move || Suspend::new(async move {
-                    let feedback = FormFeedback::new(
-                        <super::api::SignUp as ServerFn>::PATH,
-                        flash.await,
-                        move || auth.sign_up.value().get(),
-                    );
+                    let feedback = FormFeedback::new(auth.sign_up, flash.await);
                     let summary = feedback.clone();
                     view! {
                         <ActionForm action=auth.sign_up attr:class="form" attr:novalidate="">

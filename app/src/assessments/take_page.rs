@@ -3,7 +3,6 @@
 use super::question_field::QuestionField;
 use super::*;
 use crate::ui::{form_flash, ActionOutcome, ErrorMessages, FormFeedback, PageMeta};
-use server_fn::ServerFn;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -41,7 +40,7 @@ pub fn TakeAssessmentPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading questions…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <h1 id="page-heading">"Assessment"</h1><ErrorMessages errors/> }>
                     {move || Suspend::new(async move {
-                        let feedback = FormFeedback::new(<SaveAnswers as ServerFn>::PATH, flash.await, move || save.value().get());
+                        let feedback = FormFeedback::new(save, flash.await);
                         attempt.await.map(|attempt| view! { <TakeForm attempt save feedback autosave waiting autosaved_page saving/> })
                     })}
                 </ErrorBoundary>

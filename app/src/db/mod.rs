@@ -108,15 +108,9 @@ pub async fn run<T>(work: impl Future<Output = Result<T, AppError>>) -> Result<T
     work.await.map_err(AppError::respond)
 }
 
-async fn in_tx<T>(ctx: RequestContext, body: impl for<'a> FnOnce(&'a mut Tx) -> Body<'a, T>) -> Result<T, AppError> {
-    let mut tx = tx(&pool()?, &ctx).await?;
-    let value = body(&mut tx).await?;
-    tx.commit().await?;
-    Ok(value)
-}
-
-/// [`in_tx`] for a body that also borrows who is calling.
-async fn in_tx_as<C: ?Sized + Sync, T>(
+/// The one place a request's transaction is opened and committed: `body` borrows the caller
+/// (`()` when it needs none) and the transaction.
+async fn in_tx<C: ?Sized + Sync, T>(
     ctx: RequestContext,
     caller: &C,
     body: impl for<'a> FnOnce(&'a C, &'a mut Tx) -> Body<'a, T>,
@@ -130,7 +124,7 @@ async fn in_tx_as<C: ?Sized + Sync, T>(
 /// Runs `body` in one transaction under `ctx`, committed when it succeeds (dropped, so rolled
 /// back, when it fails).
 pub async fn with_tx<T>(ctx: RequestContext, body: impl for<'a> FnOnce(&'a mut Tx) -> Body<'a, T>) -> Result<T, AppError> {
-    run(in_tx(ctx, body)).await
+    run(in_tx(ctx, &(), |_, tx| body(tx))).await
 }
 
 /// Anyone, signed in or not, with no row-level-security identity (public reference data).
@@ -146,10 +140,7 @@ pub async fn visitor<T>(
     run(async {
         let caller = caller::current().await?;
         let ctx = caller.as_ref().map(SignedIn::ctx).unwrap_or_default();
-        let mut tx = tx(&pool()?, &ctx).await?;
-        let value = body(caller.as_ref(), &mut tx).await?;
-        tx.commit().await?;
-        Ok(value)
+        in_tx(ctx, &caller, |caller, tx| body(caller.as_ref(), tx)).await
     })
     .await
 }
@@ -158,7 +149,7 @@ pub async fn visitor<T>(
 pub async fn signed_in<T>(body: impl for<'a> FnOnce(&'a SignedIn, &'a mut Tx) -> Body<'a, T>) -> Result<T, AppError> {
     run(async {
         let user = caller::require_user().await?;
-        in_tx_as(user.ctx(), &user, body).await
+        in_tx(user.ctx(), &user, body).await
     })
     .await
 }
@@ -167,7 +158,7 @@ pub async fn signed_in<T>(body: impl for<'a> FnOnce(&'a SignedIn, &'a mut Tx) ->
 pub async fn admin<T>(body: impl for<'a> FnOnce(&'a SignedIn, &'a mut Tx) -> Body<'a, T>) -> Result<T, AppError> {
     run(async {
         let user = caller::require_admin().await?;
-        in_tx_as(user.ctx(), &user, body).await
+        in_tx(user.ctx(), &user, body).await
     })
     .await
 }

@@ -10,6 +10,7 @@
 
 use crate::error::AppError;
 use leptos::prelude::*;
+use server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -56,10 +57,18 @@ pub struct FormFeedback {
 }
 
 impl FormFeedback {
-    /// `latest` is the form's action's latest answer (with JavaScript: `action.value().get()`);
-    /// `flash` the refused plain post the page came back with, used only when it was posted to
-    /// `endpoint` and only until the action answers.
-    pub fn new<T: 'static>(
+    /// The feedback of the form that posts to `action`: its latest answer (with JavaScript), or
+    /// `flash`, the refused plain post the page came back with, when it was posted to this
+    /// action's endpoint, and only until the action answers.
+    pub fn new<S>(action: ServerAction<S>, flash: Option<FormFlash>) -> Self
+    where
+        S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: Clone + Send + Sync + 'static,
+    {
+        Self::with_latest(S::PATH, flash, move || action.value().get())
+    }
+
+    fn with_latest<T: 'static>(
         endpoint: &str,
         flash: Option<FormFlash>,
         latest: impl Fn() -> Option<Result<T, AppError>> + Send + Sync + 'static,
@@ -99,11 +108,6 @@ impl FormFeedback {
     /// What was typed into `field` before a refused plain post.
     pub fn value(&self, field: &str) -> Option<String> {
         self.values.iter().find(|(name, _)| name == field).map(|(_, value)| value.clone())
-    }
-
-    /// Every value typed into `field` (checkboxes and multiple selects send several).
-    pub fn values(&self, field: &str) -> Vec<String> {
-        self.values.iter().filter(|(name, _)| name == field).map(|(_, value)| value.clone()).collect()
     }
 
     /// Whether a refused plain post left values for this form.
@@ -149,7 +153,7 @@ mod tests {
     fn a_flash_for_this_form_shows_its_messages_and_values() {
         let owner = Owner::new();
         owner.with(|| {
-            let feedback = FormFeedback::new("/api/sign_up", Some(flash("/api/sign_up")), || None::<Result<(), AppError>>);
+            let feedback = FormFeedback::with_latest("/api/sign_up", Some(flash("/api/sign_up")), || None::<Result<(), AppError>>);
             assert_eq!(
                 feedback.field_error("email").as_deref(),
                 Some("An email address needs an @, as in name@example.org.")
@@ -163,7 +167,7 @@ mod tests {
     fn a_flash_for_another_form_is_ignored() {
         let owner = Owner::new();
         owner.with(|| {
-            let feedback = FormFeedback::new("/api/sign_in", Some(flash("/api/sign_up")), || None::<Result<(), AppError>>);
+            let feedback = FormFeedback::with_latest("/api/sign_in", Some(flash("/api/sign_up")), || None::<Result<(), AppError>>);
             assert_eq!(feedback.error(), None);
             assert_eq!(feedback.value("email"), None);
         });

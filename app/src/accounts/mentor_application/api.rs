@@ -34,7 +34,7 @@ pub async fn withdraw_mentor_application(id: Uuid) -> Result<(), AppError> {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
+pub mod ssr {
     use super::*;
     use crate::db::{SignedIn, Tx};
     use crate::domain::Role;
@@ -77,25 +77,36 @@ pub(crate) mod ssr {
             return Err(AppError::Conflict("Only students apply to become mentors; your account already has a wider role.".into()));
         }
         let input = MentorApplicationInput::parse(&form.expertise, &form.years_experience, &form.summary, &form.hourly_rate, &form.currency)?;
-        let inserted = sqlx::query!(
-            "insert into mentor_applications (user_id, organization_id, expertise_areas, years_experience, \
-                    experience_summary, hourly_rate_minor, currency) values ($1, $2, $3, $4, $5, $6, $7)",
-            user.user_id,
-            user.org_id,
-            input.expertise.items(),
-            input.years_experience,
-            input.summary,
-            input.rate.minor,
-            input.currency,
-        )
-        .execute(&mut **tx)
-        .await;
+        let inserted = insert_application(tx, user.user_id, user.org_id, &input).await;
         if let Err(sqlx::Error::Database(db)) = &inserted {
             if db.constraint() == Some("mentor_applications_one_pending") {
                 return Err(AppError::Conflict("You already have an application waiting for a decision.".into()));
             }
         }
         inserted?;
+        Ok(())
+    }
+
+    /// Stores a parsed application (the demo data's waiting application comes this way too).
+    pub async fn insert_application(
+        tx: &mut Tx,
+        user_id: Uuid,
+        org_id: Uuid,
+        input: &MentorApplicationInput,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+            "insert into mentor_applications (user_id, organization_id, expertise_areas, years_experience, \
+                    experience_summary, hourly_rate_minor, currency) values ($1, $2, $3, $4, $5, $6, $7)",
+            user_id,
+            org_id,
+            input.expertise.items(),
+            input.years_experience,
+            &input.summary,
+            input.rate.minor,
+            input.currency,
+        )
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 

@@ -4,7 +4,6 @@ use super::api::{my_mentor_applications, ApplyToMentor, WithdrawMentorApplicatio
 use super::domain::*;
 use crate::accounts::{AccountNav, RequireUser};
 use crate::ui::{form_flash, parses, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
-use server_fn::ServerFn;
 use leptos::prelude::*;
 
 /// `/account/mentor`
@@ -32,7 +31,7 @@ pub fn MentorApplicationPage() -> impl IntoView {
                     <Transition fallback=|| view! { <p class="loading">"Loading your applications…"</p> }>
                         <ErrorBoundary fallback=|errors| view! { <crate::ui::ErrorMessages errors/> }>
                             {move || Suspend::new(async move {
-                                let feedback = FormFeedback::new(<ApplyToMentor as ServerFn>::PATH, flash.await, move || apply.value().get());
+                                let feedback = FormFeedback::new(apply, flash.await);
                                 applications.await.map(|list| {
                                     let open = list.iter().any(|a| a.status == ApplicationStatus::Pending);
                                     view! {

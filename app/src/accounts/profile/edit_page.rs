@@ -5,7 +5,6 @@ use super::domain::*;
 use crate::accounts::account_nav::AccountSection;
 use crate::accounts::{use_auth, PersonName};
 use crate::ui::{form_flash, parses, ActionOutcome, FormFeedback, PageMeta, TextField, WithFeedback};
-use server_fn::ServerFn;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -24,7 +23,7 @@ pub fn ProfileEditPage() -> impl IntoView {
                     <Transition fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
                         <ErrorBoundary fallback=|errors| view! { <crate::ui::ErrorMessages errors/> }>
                             {move || Suspend::new(async move {
-                                let feedback = FormFeedback::new(<SaveProfile as ServerFn>::PATH, flash.await, move || save.value().get());
+                                let feedback = FormFeedback::new(save, flash.await);
                                 profile.await.map(|p| view! { <ProfileForm profile=p save feedback/> })
                             })}
                         </ErrorBoundary>
