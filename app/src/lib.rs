@@ -150,7 +150,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/careers/matches") view=careers::CareerMatchesPage ssr=SsrMode::Async/>
                     <Route path=path!("/careers/:code") view=careers::CareerPage ssr=SsrMode::Async/>
                     <Route path=path!("/about") view=about::AboutPage/>
-                    <Route path=path!("/mentors") view=booking::MentorsPage/>
+                    <Route path=path!("/mentors") view=booking::MentorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mentors/:handle") view=booking::MentorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/booking") view=booking::BookingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/booking/:id") view=booking::BookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/roadmap") view=roadmaps::RoadmapPage/>
                     <Route path=path!("/resources") view=resources::ResourcesPage/>
                     // Async: a form refused without JavaScript comes back with its messages in the HTML.
@@ -162,6 +165,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/profile") view=accounts::ProfileEditPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/security") view=accounts::SecurityPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/mentor") view=accounts::MentorApplicationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/listing") view=booking::ListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/data") view=accounts::DataPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/applications") view=admin::AdminApplicationsPage ssr=SsrMode::Async/>

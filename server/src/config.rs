@@ -35,6 +35,10 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Mark cookies Secure and send HSTS: on when the public URL is https.
     pub behind_https: bool,
+    /// The session-notes keys (`WAYPOINT_ENCRYPTION_KEY`: `id:base64key[,id:base64key…]`, the
+    /// first encrypts, every one decrypts). Unset with the embedded database: a key generated
+    /// once under the data folder (mode 0600). Unset with `DATABASE_URL`: refused at start-up.
+    pub encryption_key: Option<SecretString>,
     pub leptos: LeptosOptions,
 }
 
@@ -103,7 +107,33 @@ impl Config {
             demo_accounts_allowed: local || load_demo_data,
             load_demo_data,
             trusted_proxies: trusted_proxies(var("WAYPOINT_TRUSTED_PROXIES").as_deref())?,
+            encryption_key: var("WAYPOINT_ENCRYPTION_KEY").map(SecretString::from),
             leptos,
         })
+    }
+}
+
+impl Config {
+    /// The keys that encrypt mentors' private session notes (see [`Config::encryption_key`]).
+    pub fn note_keys(&self) -> Result<app::booking::notes::NoteKeys, ConfigError> {
+        use secrecy::ExposeSecret;
+        let invalid = |reason: String| ConfigError::Invalid { name: "WAYPOINT_ENCRYPTION_KEY", reason };
+        let value = match (&self.encryption_key, &self.database_url) {
+            (Some(value), _) => value.expose_secret().to_string(),
+            (None, None) => {
+                let path = self.data_dir.join("encryption.key");
+                app::booking::notes::load_or_create_key_file(&path)
+                    .map_err(|error| invalid(format!("the embedded default key {} could not be used: {error}", path.display())))?
+            }
+            (None, Some(_)) => {
+                return Err(invalid(
+                    "it must be set when DATABASE_URL is: session notes are encrypted with it. Give one or more \
+                     `id:base64-of-32-bytes` keys, comma-separated, the current one first (for example \
+                     k1:$(head -c 32 /dev/urandom | base64))"
+                        .into(),
+                ))
+            }
+        };
+        app::booking::notes::NoteKeys::parse(&value).map_err(|error| invalid(error.to_string()))
     }
 }

@@ -1,6 +1,8 @@
-//! Demo data: one career centre with its admin, mentors and students, plus a platform admin,
-//! so a new installation shows a living product. Idempotent: it loads once, keyed on the demo
+//! Demo data: one career centre with its admin, mentors (their listings and sessions in
+//! `booking`) and students, plus a platform admin, so a new installation shows a living product. Idempotent: it loads once, keyed on the demo
 //! organization's slug, inside one transaction. The passwords are listed in README.md.
+
+mod booking;
 
 use app::accounts::profile::{CareerStatus, EducationLevel};
 use app::accounts::{password, EmailAddress, PersonName, Username};
@@ -218,6 +220,7 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
     insert_students(&mut tx, &user_ids).await?;
     demo_interest_results(&mut tx, &user_ids).await?;
     insert_application(&mut tx, &user_ids).await?;
+    booking::insert(&mut tx, &user_ids).await?;
 
     tx.commit().await?;
     tracing::info!("demo data loaded");

@@ -17,7 +17,7 @@
 //! 9. `session_store_outage_is_unavailable`: the session store's bare 500 becomes 503;
 //! 10. the session layer (tower-sessions in PostgreSQL, on the guard pool);
 //! 11. `plain_form_posts`: a form posted without JavaScript and refused comes back as its page;
-//! 12. the router: `/sitemap.xml`, `/robots.txt`, `/account/export.json`, the Leptos pages,
+//! 12. the router: `/sitemap.xml`, `/robots.txt`, `/account/export.json`, `/booking/{id}/calendar.ics`, the Leptos pages,
 //!     `/api/*` server functions, and static files with the 404 page as fallback.
 //!
 //! A server-function call, e.g. `POST /api/choose_career_goal`, passes 1-11, then
@@ -191,6 +191,7 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
         .route("/account/export.json", get(app::accounts::data::ssr::export_handler))
+        .route("/booking/{id}/calendar.ics", get(app::booking::api::ssr::calendar_handler))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
@@ -455,13 +456,25 @@ fn unhealthy() -> Response {
     (StatusCode::SERVICE_UNAVAILABLE, [(header::CACHE_CONTROL, "no-store")], body).into_response()
 }
 
-/// The public pages and every career's page (codes read from the database, so the sitemap
-/// lists exactly the careers there are).
+/// The public pages, every career's page and every public mentor listing (read from the
+/// database, so the sitemap lists exactly the pages there are).
 async fn sitemap(State(site_url): State<SiteUrl>, State(AppState { pool, .. }): State<AppState>) -> Response {
-    let codes = match sqlx::query_scalar!("select code from careers order by code").fetch_all(&pool).await {
-        Ok(codes) => codes,
+    let listed = async {
+        let codes = sqlx::query_scalar!("select code from careers order by code").fetch_all(&pool).await?;
+        // Public listings only: the pool carries no request context, so row-level security shows
+        // a visitor's view, and the filter says the same in words.
+        let handles = sqlx::query_scalar!(
+            r#"select handle as "handle: String" from mentors
+                where visibility = 'public' and status = 'active' and deleted_at is null order by handle"#
+        )
+        .fetch_all(&pool)
+        .await?;
+        Ok::<_, sqlx::Error>((codes, handles))
+    };
+    let (codes, handles) = match listed.await {
+        Ok(listed) => listed,
         Err(error) => {
-            tracing::error!(%error, "sitemap: reading career codes failed");
+            tracing::error!(%error, "sitemap: reading career codes and mentor handles failed");
             // Better no sitemap for a moment than one that drops every career page.
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -474,7 +487,8 @@ async fn sitemap(State(site_url): State<SiteUrl>, State(AppState { pool, .. }): 
     let paths = app::PUBLIC_PATHS
         .iter()
         .map(|path| path.to_string())
-        .chain(codes.iter().map(|code| format!("/careers/{code}")));
+        .chain(codes.iter().map(|code| format!("/careers/{code}")))
+        .chain(handles.iter().map(|handle| format!("/mentors/{handle}")));
     let urls: String =
         paths.map(|path| format!("  <url><loc>{}</loc></url>\n", xml_escape(&site_url.absolute(&path)))).collect();
     let body = format!(

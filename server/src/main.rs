@@ -76,6 +76,7 @@ async fn serve() -> anyhow::Result<()> {
             );
         }
     }
+    app::booking::api::ssr::bookings::install_note_keys(config.note_keys()?);
     let pool = database.app_pool(32).await?;
     // The session store and the sign-in throttle get their own few connections (see http::Pools).
     let session_pool = database.app_pool(8).await?;
@@ -96,6 +97,10 @@ async fn serve() -> anyhow::Result<()> {
             }
         }
     });
+    // Reminders and expiring holds: every organization's bookings, so the owner's pool (two
+    // connections); exactly-once across restarts and servers is the worker's own doing.
+    let worker_pool = database.owner_pool().await?;
+    let booking_worker = tokio::spawn(app::booking::reminders::run(worker_pool.clone(), std::time::Duration::from_secs(30)));
     let options = http::HttpOptions {
         trusted_proxies: config.trusted_proxies.clone(),
         ..http::HttpOptions::for_site(&config.public_url)
@@ -112,6 +117,8 @@ async fn serve() -> anyhow::Result<()> {
     let served = server::serve::serve(listener, app, server::serve::ServeLimits::default(), shutdown_signal()).await;
     sweeper.abort();
     throttle_sweeper.abort();
+    booking_worker.abort();
+    worker_pool.close().await;
     pool.close().await;
     session_pool.close().await;
     database.shutdown();

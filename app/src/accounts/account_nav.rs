@@ -3,10 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-const ACCOUNT_LINKS: [(&str, &str); 5] = [
+const ACCOUNT_LINKS: [(&str, &str); 6] = [
     ("/account", "Profile"),
     ("/account/profile", "Edit profile"),
     ("/account/mentor", "Become a mentor"),
+    ("/account/listing", "Mentor listing"),
     ("/account/security", "Sign-in and security"),
     ("/account/data", "Your data"),
 ];

@@ -2,9 +2,11 @@
 //! statuses, the validation errors every form shows, and the six RIASEC interest areas. Nothing
 //! here imports a capability module (docs/architecture.md draws the graph).
 
+pub mod money;
 pub mod riasec;
 mod role;
 mod validation;
 
+pub use money::{Currency, Money};
 pub use role::{Role, UserStatus};
 pub use validation::{FieldErrors, Parse, ValidationError};

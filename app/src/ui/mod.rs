@@ -53,6 +53,9 @@ pub fn PageMeta(
     /// The canonical path, e.g. "/careers".
     #[prop(into)]
     path: String,
+    /// OpenGraph's `og:type`: "website" unless given (a mentor's page is a "profile").
+    #[prop(optional)]
+    og_type: Option<&'static str>,
 ) -> impl IntoView {
     let canonical = SiteUrl::current().absolute(&path);
     let full_title = if path == "/" {
@@ -65,7 +68,7 @@ pub fn PageMeta(
         <Meta name="description" content=description.clone()/>
         <Meta property="og:title" content=full_title/>
         <Meta property="og:description" content=description/>
-        <Meta property="og:type" content="website"/>
+        <Meta property="og:type" content=og_type.unwrap_or("website")/>
         <Meta property="og:url" content=canonical.clone()/>
         <Link rel="canonical" href=canonical/>
     }
@@ -295,5 +298,37 @@ pub fn ActionOutcome(
         Some(Err(error)) => view! { <div class="error-box" role="alert"><p>{error.to_string()}</p></div> }.into_any(),
         Some(Ok(())) if !success.is_empty() => view! { <div class="success-box" role="status"><p>{success}</p></div> }.into_any(),
         _ => ().into_any(),
+    }
+}
+
+/// Structured data for search engines: `value` as `<script type="application/ld+json">`.
+///
+/// A script's text is not HTML: the browser ends it at the first `</script` whatever JSON string
+/// it sits in, so user text (a mentor's headline holding `</script><script>…`) would close the
+/// element and run as markup. `<`, `>` and `&` are written as the JSON escapes `\u003c`, `\u003e`
+/// and `\u0026` instead (they only occur inside JSON strings, where every JSON reader turns them
+/// back into the same characters), and the text goes in through `inner_html` so Leptos does not
+/// HTML-escape it into entities that JSON readers would keep literally.
+#[component]
+pub fn JsonLd(value: serde_json::Value) -> impl IntoView {
+    let json = value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+    view! { <script type="application/ld+json" inner_html=json></script> }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod json_ld_tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_cannot_close_its_script() {
+        let owner = Owner::new();
+        let value = serde_json::json!({ "name": "</script><script>alert(1)</script> & more" });
+        let html = owner.with(|| view! { <JsonLd value/> }.to_html());
+        assert_eq!(html.matches("</script>").count(), 1, "{html}");
+        assert!(html.contains(r#"\u003c/script\u003e\u003cscript\u003ealert(1)"#), "{html}");
+        assert!(html.contains(r#"\u0026 more"#), "{html}");
+        let json = html.split_once(r#"application/ld+json">"#).unwrap().1.split_once("</script>").unwrap().0;
+        let back: serde_json::Value = serde_json::from_str(json).unwrap();
+        assert_eq!(back["name"], "</script><script>alert(1)</script> & more");
     }
 }

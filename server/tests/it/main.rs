@@ -2,6 +2,7 @@
 
 mod accounts;
 mod assessments;
+mod booking;
 mod careers;
 mod config;
 mod demo;
