@@ -2,7 +2,8 @@
 # make bench: load Waypoint's home page and /healthz with oha (10 s, 64 connections each) beside
 # a bare axum handler serving the same bytes from memory, all in this one run, so the ratios
 # show what rendering, the database and the middleware cost. Then ranking the 923 careers for
-# one person (app::careers::matching::rank_matches) and the release WASM size.
+# one person (app::careers::matching::rank_matches), booking (target/release/booking: a race for
+# one slot, the directory's search over 100,000 listings, slot computation) and the release WASM size.
 # Figures are medians-of-one-run from a shared 2-core machine: compare the ratios, not absolutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,6 +80,11 @@ ratio "healthz (Waypoint)" "healthz (bare axum)"
 
 echo
 target/release/rank-matches
+
+echo
+echo "Mentors and booking (its own embedded PostgreSQL): 1,000 concurrent holds of one slot, the"
+echo "directory's search over ${BENCH_MENTORS:-100000} generated listings, one mentor's slots over four weeks"
+target/release/booking "${BENCH_MENTORS:-100000}"
 
 echo
 wasm=$(ls target/site/pkg/*.wasm | head -1)

@@ -302,23 +302,25 @@ create function bookings_fill_from_listing() returns trigger
     as $$
 declare
     offered record;
+    listed  boolean;
 begin
     select st.duration_minutes, st.price_minor, st.currency, st.active, st.deleted_at as type_deleted,
            m.buffer_before_minutes, m.buffer_after_minutes, m.meeting_url, m.user_id, m.status, m.deleted_at
       into offered
       from mentor_session_types st join mentors m on m.id = st.mentor_id
      where st.id = new.session_type_id and st.mentor_id = new.mentor_id;
-    if not found then
-        raise exception 'this session type is not one of this mentor''s' using errcode = '23514',
-            constraint = 'bookings_session_type';
-    end if;
-    if offered.user_id = new.student_id then
+    listed := found;
+    if (select m.user_id from mentors m where m.id = new.mentor_id) = new.student_id then
         raise exception 'a mentor cannot book a session with themselves' using errcode = '23514',
             constraint = 'bookings_not_self';
     end if;
     -- Requests (whatever role they act as) always take the listing's terms; only the owner's own
     -- loaders (the demo's history, logged in as the owner) set theirs.
     if not coalesce((select r.rolsuper or r.rolbypassrls from pg_roles r where r.rolname = session_user), false) then
+        if not listed then
+            raise exception 'this session type is not one of this mentor''s' using errcode = '23514',
+                constraint = 'bookings_session_type';
+        end if;
         if offered.active is not true or offered.type_deleted is not null
            or offered.status <> 'active' or offered.deleted_at is not null then
             raise exception 'this mentor is not taking bookings of this kind now' using errcode = '23514',
@@ -548,3 +550,21 @@ $$;
 revoke all on function mentor_reviews_rate() from public;
 create trigger mentor_reviews_rate after insert or update or delete on mentor_reviews
     for each row execute function mentor_reviews_rate();
+
+-- A session that moves gets its reminders again, for its new time. (A trigger, not a column the
+-- parties may write: nobody should be able to silence or repeat a reminder by hand.)
+create function bookings_reschedule_resets_reminders() returns trigger
+    language plpgsql
+    as $$
+begin
+    if new.scheduled_at is distinct from old.scheduled_at then
+        new.reminded_day_before_at := null;
+        new.reminded_hour_before_at := null;
+    end if;
+    return new;
+end
+$$;
+-- Named to fire after bookings_guard_party_update (triggers fire in name order), which must see
+-- only what the party asked for.
+create trigger bookings_reschedule_resets_reminders before update of scheduled_at on bookings
+    for each row execute function bookings_reschedule_resets_reminders();

@@ -151,6 +151,41 @@ test("an assessment page refused without JavaScript says which question, and kee
   await context.close();
 });
 
+test("the mentor search and a mentor's page work without JavaScript", async ({ browser }) => {
+  const { context, page } = await withoutJavaScript(browser);
+  // The search is a plain GET form: the browser sends it and the server answers with the results.
+  await page.goto("/mentors");
+  await page.getByLabel("Search mentors").fill("nursing");
+  await page.getByRole("button", { name: "Search", exact: true }).click();
+  await expect(page).toHaveURL(/\/mentors\?q=nursing/);
+  await expect(page.getByLabel("Search mentors")).toHaveValue("nursing");
+  const all = page.getByRole("region", { name: "All mentors" });
+  await expect(all.getByRole("link", { name: "Amara Okafor" })).toBeVisible();
+  await expect(all.getByRole("link", { name: "Diego Ramirez" })).toHaveCount(0);
+
+  // A mentor's page: the free times and the structured data are in the HTML itself.
+  await all.getByRole("link", { name: "Amara Okafor" }).click();
+  await expect(page).toHaveURL(/\/mentors\/amara$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Amara Okafor");
+  const book = page.getByRole("region", { name: "Book a time" });
+  await expect(book.locator(".slot-day h3").first()).toBeVisible();
+  await expect(book.locator(".slot-list li").first()).toHaveText(/^\d\d:\d\d/);
+  await expect(book.getByRole("link", { name: "Sign in to book" })).toBeVisible();
+  const person = (await page.locator('script[type="application/ld+json"]').allTextContents())
+    .map((text) => JSON.parse(text))
+    .find((value) => value["@type"] === "Person");
+  expect(person, "a JSON-LD Person").toBeTruthy();
+  expect(person.name).toBe("Amara Okafor");
+
+  // The session type links and the time zone form are plain links and a GET form too.
+  await book.getByLabel("Time zone").selectOption("America/New_York");
+  await book.getByRole("button", { name: "Show times" }).click();
+  await expect(page).toHaveURL(/\/mentors\/amara\?.*tz=America%2FNew_York/);
+  await expect(page.getByText("Times are shown in America/New_York")).toBeVisible();
+  await expect(page.locator(".slot-list li .mentor-time").first()).toBeVisible();
+  await context.close();
+});
+
 test("the refused forms' pages have no accessibility violations (submitted before the WASM loads)", async ({ browser }) => {
   const context = await browser.newContext();
   // The page's own scripts never arrive: the browser posts the forms itself, as on a slow phone.

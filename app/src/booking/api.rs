@@ -17,7 +17,7 @@ pub mod ssr;
 pub struct Directory {
     /// For a signed-in student with a career goal or interest matches: mentors in those careers.
     pub fits_you: Vec<MentorCard>,
-    /// Why those fit ("your goal, Registered Nurses").
+    /// Why those fit, a phrase to follow "Based on" ("your career goal, Registered Nurses, …").
     pub fits_reason: Option<String>,
     pub results: Vec<MentorCard>,
     pub total: i64,

@@ -8,7 +8,7 @@ use super::api::{
     booking, reschedule_options, AnswerRequest, CancelBooking, ConfirmBooking, FinishSession, RescheduleBooking,
     ReviewSession, SaveSessionNotes, SlotDay,
 };
-use super::domain::{BookingAction, BookingDetail, BookingStatus, Party, HOLD_MINUTES};
+use super::domain::{BookingAction, BookingDetail, BookingStatus, Party};
 use crate::error::AppError;
 use crate::ui::{textarea_text, ActionOutcome, ErrorMessages, PageMeta};
 use leptos::prelude::*;
@@ -136,13 +136,14 @@ fn booking_view(
         let late = if c.late { " (a late cancellation)" } else { "" };
         // `by` is "student", "mentor" or "administrator".
         let by = if c.by.is_empty() { String::new() } else { format!(" by the {}", c.by) };
-        format!("Cancelled{by} on {}{reason}{late}", c.at.format("%-d %B %Y"))
+        let what = if detail.status == BookingStatus::Declined { "Declined" } else { "Cancelled" };
+        format!("{what}{by} on {}{reason}{late}", c.at_label)
     });
     let calendar = !matches!(detail.status, BookingStatus::Hold | BookingStatus::Expired | BookingStatus::Declined);
     let can = |action: BookingAction| detail.actions.contains(&action);
     let has_actions = !detail.actions.is_empty();
     let hold = can(BookingAction::Confirm)
-        .then(|| hold_forms(id, detail.requires_approval, can(BookingAction::Release), actions));
+        .then(|| hold_forms(id, detail.requires_approval, detail.hold_minutes_left.unwrap_or(1), can(BookingAction::Release), actions));
     let answer = can(BookingAction::Accept).then(|| answer_forms(id, can(BookingAction::Decline), actions));
     let cancel = can(BookingAction::Cancel).then(|| cancel_form(id, detail.free_cancellation_hours, actions));
     let reschedule = can(BookingAction::Reschedule).then(|| reschedule_part(id, actions, choosing, new_times));
@@ -213,10 +214,14 @@ fn outcomes(actions: Actions, requires_approval: bool) -> impl IntoView {
 }
 
 /// The student's hold: confirm it with a topic, or let it go.
-fn hold_forms(id: Uuid, requires_approval: bool, release: bool, actions: Actions) -> impl IntoView {
+fn hold_forms(id: Uuid, requires_approval: bool, minutes_left: i64, release: bool, actions: Actions) -> impl IntoView {
     view! {
         <h3>"Confirm your booking"</h3>
-        <p>{format!("This time is held for you. Confirm within {HOLD_MINUTES} minutes, or it goes back to the mentor's free times.")}</p>
+        <p>{format!(
+            "This time is held for you. Confirm within {} minute{}, or it goes back to the mentor's free times.",
+            minutes_left,
+            if minutes_left == 1 { "" } else { "s" }
+        )}</p>
         <ActionForm action=actions.confirm attr:class="form">
             <input type="hidden" name="id" value=id.to_string()/>
             <div class="field">

@@ -255,6 +255,8 @@ pub struct BookingDetail {
     /// Shown to the parties once the session is confirmed.
     pub meeting_url: Option<String>,
     pub hold_expires_at: Option<DateTime<Utc>>,
+    /// Whole minutes left on a hold (at least 1 while it lasts).
+    pub hold_minutes_left: Option<i64>,
     pub requires_approval: bool,
     pub cancellation: Option<Cancellation>,
     pub free_cancellation_hours: i32,
@@ -268,6 +270,8 @@ pub struct BookingDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Cancellation {
     pub at: DateTime<Utc>,
+    /// When, in the viewer's zone ("Mon 30 Nov, 14:00").
+    pub at_label: String,
     pub by: String,
     pub reason: String,
     pub late: bool,

@@ -20,6 +20,8 @@ pub struct ListingForm {
     pub career_codes: String,
     pub time_zone: String,
     pub meeting_url: String,
+    /// A checkbox: absent from the form when unticked.
+    #[serde(default)]
     pub requires_approval: bool,
     pub visibility: String,
     pub contact_note: String,
@@ -169,6 +171,8 @@ pub struct SessionTypeForm {
     /// In major units ("40.00"); blank or 0 for a free session.
     pub price: String,
     pub currency: String,
+    /// A checkbox: absent from the form when unticked.
+    #[serde(default)]
     pub free_intro: bool,
 }
 

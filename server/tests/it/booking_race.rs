@@ -246,14 +246,14 @@ async fn reminders_are_sent_exactly_once() {
     assert_eq!(reminders(&db.owner, day).await.len(), 2);
 
     // Two workers at once: sent once.
-    let day2 = confirmed(&db, &listing, students[1], Duration::hours(22), Duration::days(3)).await;
+    let day2 = confirmed(&db, &listing, students[1], Duration::hours(21), Duration::days(3)).await;
     let (a, b) = tokio::join!(run_once(&db.owner), run_once(&db.owner));
     assert_eq!(a.unwrap().day_before + b.unwrap().day_before, 1);
     assert_eq!(reminders(&db.owner, day2).await, both(students[1], "day"));
 
     // A worker that claimed the booking and died before committing: nothing of it remains and
     // the next pass sends the reminder. While it held the row, another pass went around it.
-    let day3 = confirmed(&db, &listing, students[2], Duration::hours(21), Duration::days(3)).await;
+    let day3 = confirmed(&db, &listing, students[2], Duration::hours(19), Duration::days(3)).await;
     let mut crashed = sqlx::PgConnection::connect_with(&db.owner_options).await.unwrap();
     {
         let mut claim = crashed.begin().await.unwrap();
@@ -300,8 +300,156 @@ async fn reminders_are_sent_exactly_once() {
     run_once(&db.owner).await.unwrap();
     assert_eq!(reminders(&db.owner, hour).await, both(students[3], "hour"), "no day-before reminder after the hour one");
 
-    // Booked only just now for 19 hours ahead: no "coming up" a moment after booking.
-    let fresh = confirmed(&db, &listing, students[4], Duration::hours(19), Duration::zero()).await;
+    // Booked only just now for 17 hours ahead: no "coming up" a moment after booking.
+    let fresh = confirmed(&db, &listing, students[4], Duration::hours(17), Duration::zero()).await;
     run_once(&db.owner).await.unwrap();
     assert!(reminders(&db.owner, fresh).await.is_empty());
+}
+
+async fn free_intro(db: &TestDb, listing: &Listing) -> Uuid {
+    sqlx::query_scalar(
+        "insert into mentor_session_types (mentor_id, organization_id, title, duration_minutes, price_minor, is_free_intro)
+         values ($1, $2, 'Say hello', 15, 0, true) returning id",
+    )
+    .bind(listing.mentor)
+    .bind(listing.org)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap()
+}
+
+/// A free introduction is once per student and mentor, one request after another.
+#[tokio::test]
+async fn a_free_introduction_is_held_once() {
+    let db = TestDb::new().await;
+    let org = organization(&db.owner, "intro1").await;
+    let listing = listing(&db.owner, org, "intro1-mentor", "organization").await;
+    let intro = free_intro(&db, &listing).await;
+    let student = signed_in(crowd(&db.owner, org, "intro1-student", 1).await[0], org, Role::Student);
+    let hold = |start: DateTime<Utc>| {
+        let (pool, user, handle) = (db.app.clone(), student.clone(), listing.handle.clone());
+        async move { crate::booking::act(&pool, &user, |tx, u| Box::pin(bookings::hold(tx, u, handle, intro.to_string(), start.to_rfc3339()))).await }
+    };
+    hold(at(3, 9, 0)).await.expect("the first introduction");
+    crate::booking::invalid(hold(at(4, 9, 0)).await, "already had your free introduction");
+}
+
+/// ... even when the student sends several holds at once (two tabs, a double click) for
+/// different times.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "product bug: hold() checks for an earlier free introduction before taking the per-mentor advisory lock (and nothing in the schema enforces it), so parallel holds by one student at different times all succeed (8 of 8 here)"]
+async fn a_free_introduction_is_held_once_even_from_parallel_requests() {
+    let db = TestDb::new().await;
+    let org = organization(&db.owner, "intro").await;
+    let listing = listing(&db.owner, org, "intro-mentor", "organization").await;
+    let intro = free_intro(&db, &listing).await;
+    let student = crowd(&db.owner, org, "intro-student", 1).await[0];
+    let pool = wide_app_pool(&db, 12);
+    let attempts = 8;
+    let barrier = Arc::new(Barrier::new(attempts));
+    let tasks: Vec<_> = (0..attempts)
+        .map(|n| {
+            let (pool, barrier, handle) = (pool.clone(), barrier.clone(), listing.handle.clone());
+            // Different days and hours: nothing overlaps.
+            let start = at(3 + (n as i64 % 4), 9 + n as u32, 0).to_rfc3339();
+            tokio::spawn(async move {
+                let user = signed_in(student, org, Role::Student);
+                let mut tx = as_ctx(&pool, user.ctx()).await;
+                barrier.wait().await;
+                let result = bookings::hold(&mut tx, &user, handle, intro.to_string(), start).await;
+                if result.is_ok() {
+                    tx.commit().await.expect("commit");
+                }
+                result
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for task in tasks {
+        results.push(task.await.unwrap());
+    }
+    let held = results.iter().filter(|r| r.is_ok()).count();
+    for result in results.iter().filter(|r| r.is_err()) {
+        let message = result.as_ref().unwrap_err().to_string();
+        assert!(message.contains("free introduction"), "{message}");
+    }
+    let stored: i64 = sqlx::query_scalar("select count(*) from bookings where student_id = $1 and session_type_id = $2 and status = 'hold'")
+        .bind(student)
+        .bind(intro)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!((held, stored), (1, 1), "{results:?}");
+    pool.close().await;
+}
+
+/// The worker expires holds nobody confirmed and requests nobody answered before they started.
+#[tokio::test]
+async fn the_worker_expires_stale_holds_and_unanswered_requests() {
+    let db = TestDb::new().await;
+    let org = organization(&db.owner, "stale").await;
+    let listing = listing(&db.owner, org, "stale-mentor", "organization").await;
+    let students = crowd(&db.owner, org, "stale-student", 3).await;
+    let hold = owner_booking(&db.owner, &listing, students[0], "hold", at(3, 10, 0)).await;
+    sqlx::query("update bookings set hold_expires_at = now() - interval '1 minute' where id = $1").bind(hold).execute(&db.owner).await.unwrap();
+    let live_hold = owner_booking(&db.owner, &listing, students[1], "hold", at(3, 12, 0)).await;
+    let request = owner_booking(&db.owner, &listing, students[2], "pending", Utc::now() - Duration::minutes(5)).await;
+    let future_request = owner_booking(&db.owner, &listing, students[2], "pending", at(4, 10, 0)).await;
+    let pass = app::booking::reminders::run_once(&db.owner).await.unwrap();
+    assert_eq!((pass.holds_expired, pass.requests_expired), (1, 1));
+    let status = |id: Uuid| {
+        let owner = db.owner.clone();
+        async move { sqlx::query_scalar::<_, String>("select status::text from bookings where id = $1").bind(id).fetch_one(&owner).await.unwrap() }
+    };
+    assert_eq!(status(hold).await, "expired");
+    assert_eq!(status(live_hold).await, "hold");
+    assert_eq!(status(request).await, "expired");
+    assert_eq!(status(future_request).await, "pending");
+}
+
+/// A moved session is reminded of its new time: the day-before reminder sent for the old
+/// time must not stop the one for the new time.
+#[tokio::test]
+#[ignore = "product bug: reschedule() never clears reminded_day_before_at / reminded_hour_before_at (a party can't: the columns are neither granted nor allowed by the guard), so a session moved after its reminder was sent is never reminded of its new time"]
+async fn a_rescheduled_session_is_reminded_of_its_new_time() {
+    use app::booking::reminders::run_once;
+    let db = TestDb::new().await;
+    let org = organization(&db.owner, "moved").await;
+    let listing = listing(&db.owner, org, "moved-mentor", "organization").await;
+    // Hours around the clock, so a time 14-15 hours from now is always offered.
+    sqlx::query("update mentor_weekly_hours set starts = '00:00', ends = '23:30' where mentor_id = $1")
+        .bind(listing.mentor)
+        .execute(&db.owner)
+        .await
+        .unwrap();
+    let student = signed_in(crowd(&db.owner, org, "moved-student", 1).await[0], org, Role::Student);
+    let booking = confirmed(&db, &listing, student.user_id, Duration::hours(23), Duration::days(3)).await;
+    assert_eq!(run_once(&db.owner).await.unwrap().day_before, 1);
+    assert_eq!(reminders(&db.owner, booking).await.len(), 2);
+
+    // Moved to a half hour 14-15 hours from now: still within a day, a new time to be told about.
+    let soon = Utc::now() + Duration::hours(14);
+    let minutes = i64::from(chrono::Timelike::minute(&soon));
+    let mut new_start = (soon + Duration::minutes(if minutes < 30 { 30 - minutes } else { 60 - minutes })).with_second_zero();
+    // A 60-minute session must end by 23:30.
+    while chrono::Timelike::hour(&new_start) >= 22 {
+        new_start += Duration::minutes(30);
+    }
+    crate::booking::act(&db.app, &student, |tx, u| Box::pin(bookings::reschedule(tx, u, booking, new_start.to_rfc3339())))
+        .await
+        .expect("reschedule");
+    run_once(&db.owner).await.unwrap();
+    let day_reminders = reminders(&db.owner, booking).await.into_iter().filter(|(_, which)| which == "day").count();
+    assert_eq!(day_reminders, 4, "the student and the mentor are reminded of the new time too");
+}
+
+trait WholeMinute {
+    fn with_second_zero(self) -> Self;
+}
+
+impl WholeMinute for DateTime<Utc> {
+    fn with_second_zero(self) -> Self {
+        use chrono::Timelike;
+        self.with_second(0).and_then(|t| t.with_nanosecond(0)).expect("a whole minute")
+    }
 }

@@ -21,6 +21,7 @@ async fn database_url_is_used_and_requests_still_run_as_the_app_role() {
         demo_accounts_allowed: false,
         trusted_proxies: Vec::new(),
         behind_https: false,
+        encryption_key: None,
         leptos: leptos::config::LeptosOptions::builder().output_name("waypoint").build(),
     };
 

@@ -3,6 +3,8 @@
 mod accounts;
 mod assessments;
 mod booking;
+mod booking_race;
+mod booking_rls;
 mod careers;
 mod config;
 mod demo;

@@ -187,6 +187,12 @@ pub async fn hold(tx: &mut Tx, user: &SignedIn, handle: String, session_type: St
     .await?
     .ok_or_else(|| AppError::NotFound("that session type".into()))?;
     let length = u32::try_from(kind.duration_minutes).unwrap_or(0);
+    let start = parse_start(&start)?;
+    let slot = Slot { start, end: start + Duration::minutes(i64::from(length)) };
+    let zone = profile_zone(tx, user.user_id).await?.unwrap_or_else(|| listing.zone());
+    expire_holds(tx).await?;
+    lock_mentor(tx, listing.id).await?;
+    // After the lock: parallel requests from one student see each other's holds.
     if kind.is_free_intro {
         let had = sqlx::query_scalar!(
             r#"select exists (select 1 from bookings b join mentor_session_types st on st.id = b.session_type_id
@@ -204,11 +210,6 @@ pub async fn hold(tx: &mut Tx, user: &SignedIn, handle: String, session_type: St
             )));
         }
     }
-    let start = parse_start(&start)?;
-    let slot = Slot { start, end: start + Duration::minutes(i64::from(length)) };
-    let zone = profile_zone(tx, user.user_id).await?.unwrap_or_else(|| listing.zone());
-    expire_holds(tx).await?;
-    lock_mentor(tx, listing.id).await?;
     let now = Utc::now();
     let rules = availability(tx, &listing, now).await?;
     if !rules.offers_on_step(slot, step_minutes(length), now, &[]) {
@@ -332,13 +333,16 @@ pub async fn answer(tx: &mut Tx, user: &SignedIn, id: Uuid, accept: bool, reason
     } else {
         let reason = reason_text(&reason, true, "reason for declining")?;
         sqlx::query!(
-            "update bookings set status = 'declined', decided_at = now(), cancellation_reason = $2 where id = $1",
+            "update bookings set status = 'declined', decided_at = now(), cancelled_at = now(), cancelled_by = 'mentor',
+                    cancellation_reason = $2
+              where id = $1",
             id,
             reason
         )
         .execute(&mut **tx)
         .await?;
-        notify(tx, id, "Request declined", &format!("Your request for {} was declined.", booking.session_title)).await
+        let because = reason.as_deref().unwrap_or_default();
+        notify(tx, id, "Request declined", &format!("Your request for {} was declined: {because}", booking.session_title)).await
     }
 }
 
@@ -540,9 +544,14 @@ pub async fn detail(tx: &mut Tx, user: &SignedIn, id: Uuid) -> Result<BookingDet
         topic: booking.topic,
         meeting_url: if shows_link { booking.meeting_url } else { None },
         hold_expires_at: booking.hold_expires_at.filter(|_| booking.status == BookingStatus::Hold),
+        hold_minutes_left: booking
+            .hold_expires_at
+            .filter(|expiry| booking.status == BookingStatus::Hold && *expiry > now)
+            .map(|expiry| ((expiry - now).num_seconds() + 59) / 60),
         requires_approval: listing.requires_approval,
         cancellation: booking.cancelled_at.map(|at| Cancellation {
             at,
+            at_label: local_label(at, zone),
             by: booking.cancelled_by.clone().unwrap_or_default(),
             reason: booking.cancellation_reason.clone().unwrap_or_default(),
             late: booking.cancelled_late,

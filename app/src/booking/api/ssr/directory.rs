@@ -159,7 +159,7 @@ async fn fitting(tx: &mut Tx, caller: Option<&SignedIn>, scores: Option<Interest
         None => None,
     };
     let (reason, codes) = match (goal, scores) {
-        (Some((title, codes)), _) => (format!("Your career goal, {title}, and careers close to it."), codes),
+        (Some((title, codes)), _) => (format!("your career goal, {title}, and careers close to it"), codes),
         (None, Some(scores)) => {
             let matches = crate::careers::api::ssr::top_career_matches(tx, scores.scores, 12).await?;
             let crate::careers::Ranking::Ranked { matches, .. } = matches else { return Ok((Vec::new(), None)) };
@@ -167,7 +167,7 @@ async fn fitting(tx: &mut Tx, caller: Option<&SignedIn>, scores: Option<Interest
                 return Ok((Vec::new(), None));
             }
             let titles: Vec<String> = matches.iter().take(3).map(|m| m.title.clone()).collect();
-            (format!("Careers that match your interests, such as {}.", titles.join(", ")), matches.into_iter().map(|m| m.code).collect())
+            (format!("the careers your interests match, such as {}", titles.join(", ")), matches.into_iter().map(|m| m.code).collect())
         }
         (None, None) => return Ok((Vec::new(), None)),
     };

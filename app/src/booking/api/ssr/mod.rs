@@ -190,7 +190,7 @@ pub fn slot_view(slot: Slot, viewer: Tz, mentor: Tz) -> SlotView {
     SlotView {
         start: slot.start,
         end: slot.end,
-        viewer_label: slot.start.with_timezone(&viewer).format("%H:%M").to_string(),
+        viewer_label: local_label(slot.start, viewer),
         mentor_label: local_label(slot.start, mentor),
     }
 }
