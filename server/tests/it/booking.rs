@@ -531,7 +531,6 @@ async fn a_request_waits_for_the_mentor_and_only_offered_times_are_held() {
 /// The decline form says "the student sees this": the booking's page shows the student the
 /// mentor's reason.
 #[tokio::test]
-#[ignore = "product bug: answer(decline) stores cancellation_reason but not cancelled_at, and detail() builds `cancellation` only from cancelled_at, so the student never sees the reason"]
 async fn a_declined_request_shows_the_student_the_mentors_reason() {
     let db = TestDb::new().await;
     let org = organization(&db.owner, "declined").await;

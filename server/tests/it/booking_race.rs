@@ -337,7 +337,6 @@ async fn a_free_introduction_is_held_once() {
 /// ... even when the student sends several holds at once (two tabs, a double click) for
 /// different times.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "product bug: hold() checks for an earlier free introduction before taking the per-mentor advisory lock (and nothing in the schema enforces it), so parallel holds by one student at different times all succeed (8 of 8 here)"]
 async fn a_free_introduction_is_held_once_even_from_parallel_requests() {
     let db = TestDb::new().await;
     let org = organization(&db.owner, "intro").await;
@@ -410,7 +409,6 @@ async fn the_worker_expires_stale_holds_and_unanswered_requests() {
 /// A moved session is reminded of its new time: the day-before reminder sent for the old
 /// time must not stop the one for the new time.
 #[tokio::test]
-#[ignore = "product bug: reschedule() never clears reminded_day_before_at / reminded_hour_before_at (a party can't: the columns are neither granted nor allowed by the guard), so a session moved after its reminder was sent is never reminded of its new time"]
 async fn a_rescheduled_session_is_reminded_of_its_new_time() {
     use app::booking::reminders::run_once;
     let db = TestDb::new().await;

@@ -17,6 +17,8 @@ pub struct Tenant {
     pub student: Uuid,
     pub other_student: Uuid,
     pub booking: Uuid,
+    /// The mentor's one session type: 60 minutes, 40.00 USD.
+    pub session_type: Uuid,
     pub roadmap: Uuid,
 }
 
@@ -75,13 +77,23 @@ pub async fn tenant(owner: &PgPool, slug: &str) -> Tenant {
             .await
             .expect("insert profile");
     }
+    let session_type: Uuid = sqlx::query_scalar(
+        "insert into mentor_session_types (mentor_id, organization_id, title, duration_minutes, price_minor, currency)
+         values ($1, $2, 'Career conversation', 60, 4000, 'USD') returning id",
+    )
+    .bind(mentor)
+    .bind(org)
+    .fetch_one(owner)
+    .await
+    .expect("insert session type");
     let booking: Uuid = sqlx::query_scalar(
-        "insert into bookings (organization_id, mentor_id, student_id, scheduled_at, ends_at, price_minor)
-         values ($1, $2, $3, '2030-03-01 10:00Z', '2030-03-01 11:00Z', 4000) returning id",
+        "insert into bookings (organization_id, mentor_id, student_id, session_type_id, scheduled_at, ends_at, price_minor)
+         values ($1, $2, $3, $4, '2030-03-01 10:00Z', '2030-03-01 11:00Z', 4000) returning id",
     )
     .bind(org)
     .bind(mentor)
     .bind(student)
+    .bind(session_type)
     .fetch_one(owner)
     .await
     .expect("insert booking");
@@ -166,7 +178,7 @@ pub async fn tenant(owner: &PgPool, slug: &str) -> Tenant {
     .execute(owner)
     .await
     .expect("insert resource");
-    Tenant { org, org_admin, mentor_user, mentor, student, other_student, booking, roadmap }
+    Tenant { org, org_admin, mentor_user, mentor, student, other_student, booking, session_type, roadmap }
 }
 
 /// A transaction as the application role, with this request context.

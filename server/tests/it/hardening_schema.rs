@@ -147,15 +147,16 @@ async fn a_student_cancels_their_booking_but_never_prices_confirms_or_moves_it()
     for (what, statement) in refused {
         assert_eq!(sqlstate(run(&db, student, statement, acme.booking).await), "42501", "the student changes {what}");
     }
-    // Nor is a session booked already confirmed.
+    // Nor is a session booked already confirmed (a new booking is a hold the student confirms).
     let mut tx = as_ctx(&db.app, student).await;
     let confirmed = sqlx::query(
-        "insert into bookings (organization_id, mentor_id, student_id, scheduled_at, ends_at, status)
-         values ($1, $2, $3, '2031-01-01 10:00Z', '2031-01-01 11:00Z', 'confirmed')",
+        "insert into bookings (organization_id, mentor_id, student_id, session_type_id, scheduled_at, ends_at, status)
+         values ($1, $2, $3, $4, '2031-01-01 10:00Z', '2031-01-01 11:00Z', 'confirmed')",
     )
     .bind(acme.org)
     .bind(acme.mentor)
     .bind(acme.student)
+    .bind(acme.session_type)
     .execute(&mut *tx)
     .await;
     assert_eq!(sqlstate(confirmed), "42501");
@@ -227,10 +228,17 @@ async fn a_mentor_moves_their_booking_only_through_the_allowed_transitions() {
     )
     .await
     .expect("the mentor confirms with a meeting link");
+    let early = run(&db, mentor, "update bookings set status = 'completed' where id = $1", acme.booking).await;
+    assert_eq!(sqlstate(early), "23514", "a session is completed only once it has started");
+    sqlx::query("update bookings set scheduled_at = now() - interval '1 hour', ends_at = now() where id = $1")
+        .bind(acme.booking)
+        .execute(&db.owner)
+        .await
+        .unwrap();
     run(
         &db,
         mentor,
-        "update bookings set status = 'completed', notes_ciphertext = '\\x0102' where id = $1",
+        "update bookings set status = 'completed', notes_ciphertext = '\\x0102', notes_key_id = 'k1' where id = $1",
         acme.booking,
     )
     .await

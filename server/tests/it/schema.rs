@@ -227,19 +227,30 @@ async fn a_mentors_and_a_students_live_sessions_never_overlap() {
             .await
             .unwrap();
 
-    let try_book = |ctx: RequestContext, mentor: Uuid, student: Uuid, from: &'static str, to: &'static str| {
+    let second_type: Uuid = sqlx::query_scalar(
+        "insert into mentor_session_types (mentor_id, organization_id, title, duration_minutes) values ($1, $2, 'Quick chat', 15) returning id",
+    )
+    .bind(second_mentor)
+    .bind(acme.org)
+    .fetch_one(&db.owner)
+    .await
+    .unwrap();
+    // A student books by holding a slot of one of the mentor's session types; its length (and
+    // so its end) comes from the session type: 60 minutes with acme's mentor, 15 with the second.
+    let try_book = |ctx: RequestContext, mentor: Uuid, kind: Uuid, student: Uuid, from: &'static str| {
         let app = db.app.clone();
         async move {
             let mut tx = as_ctx(&app, ctx).await;
             let result = sqlx::query(
-                "insert into bookings (organization_id, mentor_id, student_id, scheduled_at, ends_at)
-                 values ($1, $2, $3, $4::timestamptz, $5::timestamptz)",
+                "insert into bookings (organization_id, mentor_id, session_type_id, student_id, scheduled_at, ends_at,
+                                       status, hold_expires_at)
+                 values ($1, $2, $3, $4, $5::timestamptz, $5::timestamptz + interval '1 minute', 'hold', now() + interval '10 minutes')",
             )
             .bind(acme.org)
             .bind(mentor)
+            .bind(kind)
             .bind(student)
             .bind(from)
-            .bind(to)
             .execute(&mut *tx)
             .await;
             if result.is_ok() {
@@ -250,37 +261,39 @@ async fn a_mentors_and_a_students_live_sessions_never_overlap() {
     };
     let other = acme.other_student_ctx();
     // Same mentor, overlapping half an hour, another student: refused.
-    let overlap = try_book(other, acme.mentor, acme.other_student, "2030-03-01 10:30Z", "2030-03-01 11:30Z").await;
+    let overlap = try_book(other, acme.mentor, acme.session_type, acme.other_student, "2030-03-01 10:30Z").await;
     assert_eq!(sqlstate(overlap), "23P01");
     // Same student, another mentor, overlapping: refused too.
     let student_overlap =
-        try_book(acme.student_ctx(), second_mentor, acme.student, "2030-03-01 10:59Z", "2030-03-01 11:15Z").await;
+        try_book(acme.student_ctx(), second_mentor, second_type, acme.student, "2030-03-01 10:59Z").await;
     assert_eq!(sqlstate(student_overlap), "23P01");
     // Back to back is fine: ranges are half-open.
-    try_book(other, acme.mentor, acme.other_student, "2030-03-01 11:00Z", "2030-03-01 12:00Z").await.unwrap();
+    try_book(other, acme.mentor, acme.session_type, acme.other_student, "2030-03-01 11:00Z").await.unwrap();
     // Once cancelled, the slot is free again.
     sqlx::query("update bookings set status = 'cancelled', cancelled_at = now() where id = $1")
         .bind(acme.booking)
         .execute(&db.owner)
         .await
         .unwrap();
-    try_book(other, second_mentor, acme.other_student, "2030-03-01 09:00Z", "2030-03-01 10:00Z").await.unwrap();
-    try_book(acme.student_ctx(), acme.mentor, acme.student, "2030-03-01 10:00Z", "2030-03-01 11:00Z").await.unwrap();
+    try_book(other, second_mentor, second_type, acme.other_student, "2030-03-01 09:45Z").await.unwrap();
+    try_book(acme.student_ctx(), acme.mentor, acme.session_type, acme.student, "2030-03-01 10:00Z").await.unwrap();
 
     // However many requests race for one slot, exactly one wins.
     let racers: Vec<_> = (0..8)
         .map(|_| {
             let app = db.app.clone();
             let ctx = acme.other_student_ctx();
-            let (org, mentor, student) = (acme.org, second_mentor, acme.other_student);
+            let (org, mentor, kind, student) = (acme.org, second_mentor, second_type, acme.other_student);
             tokio::spawn(async move {
                 let mut tx = as_ctx(&app, ctx).await;
                 let result = sqlx::query(
-                    "insert into bookings (organization_id, mentor_id, student_id, scheduled_at, ends_at)
-                     values ($1, $2, $3, '2030-04-01 15:00Z', '2030-04-01 16:00Z')",
+                    "insert into bookings (organization_id, mentor_id, session_type_id, student_id, scheduled_at, ends_at,
+                                           status, hold_expires_at)
+                     values ($1, $2, $3, $4, '2030-04-01 15:00Z', '2030-04-01 15:15Z', 'hold', now() + interval '10 minutes')",
                 )
                 .bind(org)
                 .bind(mentor)
+                .bind(kind)
                 .bind(student)
                 .execute(&mut *tx)
                 .await;
