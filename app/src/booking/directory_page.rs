@@ -77,9 +77,12 @@ fn directory_query(params: &ParamsMap) -> DirectoryQuery {
 /// The search form: a plain GET to `/mentors`, filled from the query string. The expertise and
 /// language lists come from `choices` (the admin users filter does the same with organizations).
 /// One view (over 60 lines) because each field is a few lines of markup and nothing else.
-fn search_form(query: Memo<ParamsMap>, choices: Resource<(Vec<String>, Vec<String>)>) -> impl IntoView {
+/// The filter choices: (expertise tags, languages).
+type Choices = (Vec<String>, Vec<String>);
+
+fn search_form(query: Memo<ParamsMap>, choices: Resource<Choices>) -> impl IntoView {
     let get = move |key: &str| query.read().get(key).unwrap_or_default();
-    let options = move |field: &'static str, pick: fn((Vec<String>, Vec<String>)) -> Vec<String>| {
+    let options = move |field: &'static str, pick: fn(Choices) -> Vec<String>| {
         view! {
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {

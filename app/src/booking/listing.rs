@@ -92,7 +92,7 @@ impl ListingForm {
         let mut errors = FieldErrors::new();
         let headline = text(&mut errors, "headline", &self.headline, 160, "Your headline");
         let bio = text(&mut errors, "bio", &self.bio, 4000, "Your introduction");
-        if bio.chars().count() < 40 && !errors.field("bio").is_some() {
+        if bio.chars().count() < 40 && errors.field("bio").is_none() {
             errors.add("bio", "Introduce yourself in at least 40 characters: what you do and how you can help.");
         }
         let expertise = errors.check("expertise", TagList::parse(&self.expertise, "areas of expertise"));
@@ -305,8 +305,11 @@ pub struct DateOverrideForm {
     pub note: String,
 }
 
+/// A date override, valid: the date, its hours (none: a day off), the note.
+pub type DateOverrideInput = (NaiveDate, Vec<(NaiveTime, NaiveTime)>, String);
+
 impl DateOverrideForm {
-    pub fn parse(&self, today: NaiveDate) -> Result<(NaiveDate, Vec<(NaiveTime, NaiveTime)>, String), FieldErrors> {
+    pub fn parse(&self, today: NaiveDate) -> Result<DateOverrideInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let date = match NaiveDate::parse_from_str(self.date.trim(), "%Y-%m-%d") {
             Ok(date) if date < today => {
