@@ -1,7 +1,7 @@
 import { test, expect, collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
 
+// Mentors opened with the booking issue (booking.spec.ts); these two are still to come.
 const areas = [
-  { path: "/mentors", heading: "Mentors" },
   { path: "/roadmap", heading: "Your roadmap" },
   { path: "/resources", heading: "Resource library" },
 ];

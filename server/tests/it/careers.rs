@@ -370,6 +370,34 @@ async fn the_sitemap_lists_every_career_page() {
     assert!(!sitemap.body.contains("/careers/matches"), "personal pages aren't listed");
 }
 
+/// (Booking's public pages, here beside the sitemap's other test: `Site` lives in this file.)
+#[tokio::test]
+async fn public_mentor_listings_are_crawlable_pages_listed_in_the_sitemap() {
+    let (site, acme, globex) = Site::with_tenants().await;
+    sqlx::query("update mentors set visibility = 'public', headline = 'Nurse and educator' where id = $1")
+        .bind(acme.mentor)
+        .execute(&site.db.owner)
+        .await
+        .unwrap();
+    let handle = |id: uuid::Uuid| {
+        let owner = site.db.owner.clone();
+        async move { sqlx::query_scalar::<_, String>("select handle::text from mentors where id = $1").bind(id).fetch_one(&owner).await.unwrap() }
+    };
+    let (public, private) = (handle(acme.mentor).await, handle(globex.mentor).await);
+    let sitemap = site.get("/sitemap.xml", None).await;
+    assert!(sitemap.body.contains(&format!("<loc>https://waypoint.example/mentors/{public}</loc>")), "{}", sitemap.body);
+    assert!(!sitemap.body.contains(&format!("/mentors/{private}<")), "an organization's own listing isn't listed");
+
+    let page = site.get(&format!("/mentors/{public}"), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(canonical_href(&page.body), Some(format!("https://waypoint.example/mentors/{public}")));
+    assert!(page.body.contains(r#"<script type="application/ld+json">"#) && page.body.contains(r#""@type":"Person""#));
+    assert!(page.body.contains(r#"property="og:type" content="profile""#));
+    assert!(page.body.contains("Sign in to book"));
+    let hidden = site.get(&format!("/mentors/{private}"), None).await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND, "a visitor can't see an organization's own listing");
+}
+
 #[tokio::test]
 async fn the_about_page_credits_o_net_and_the_interest_profiler() {
     let site = Site::new().await;
