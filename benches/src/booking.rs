@@ -191,10 +191,10 @@ const SEED: [&str; 4] = [
                     array['Spanish','French','Mandarin','Arabic','Hindi','Portuguese','German','Yoruba'] as l) words",
     "insert into mentor_session_types (mentor_id, organization_id, title, duration_minutes, price_minor, currency)
      select m.id, $1, 'Session', 60, (m.years_experience % 10) * 1000, 'USD' from mentors m
-      where m.organization_id = $1 and $2::bigint > 0",
+      where m.organization_id = $1 and m.handle like 'mentor%' and $2::bigint > 0",
     "insert into mentor_weekly_hours (mentor_id, organization_id, weekday, starts, ends)
      select m.id, $1, d, '09:00', '17:00' from mentors m, generate_series(1, 5) d
-      where m.organization_id = $1 and m.years_experience % 10 = 0 and $2::bigint > 0",
+      where m.organization_id = $1 and m.handle like 'mentor%' and m.years_experience % 10 = 0 and $2::bigint > 0",
 ];
 
 /// The generated listings, then a mix of searches.

@@ -119,7 +119,10 @@ pub async fn mentor_profile(handle: String, session_type: String, tz: String) ->
 #[server(endpoint = "hold_slot")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn hold_slot(handle: String, session_type: String, start: String) -> Result<Uuid, AppError> {
-    crate::db::signed_in(|user, tx| Box::pin(ssr::bookings::hold(tx, user, handle, session_type, start))).await
+    let id = crate::db::signed_in(|user, tx| Box::pin(ssr::bookings::hold(tx, user, handle, session_type, start))).await?;
+    // On to the booking's page to confirm: the router follows this with JavaScript, the browser without.
+    leptos_axum::redirect(&format!("/booking/{id}"));
+    Ok(id)
 }
 
 /// A booking's page, for its student, its mentor or an administrator of its organization.

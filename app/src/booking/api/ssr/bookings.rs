@@ -239,7 +239,6 @@ pub async fn hold(tx: &mut Tx, user: &SignedIn, handle: String, session_type: St
         Ok(id) => id,
         Err(error) => return Err(overlap(error, AppError::Conflict("This time was just taken; pick another.".into()))),
     };
-    leptos_axum::redirect(&format!("/booking/{id}"));
     Ok(id)
 }
 

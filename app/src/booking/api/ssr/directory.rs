@@ -46,7 +46,7 @@ pub async fn search(tx: &mut Tx, caller: Option<&SignedIn>, query: DirectoryQuer
     };
     let results = cards(tx, &ids).await?;
     let (fits_you, fits_reason) = if search.page == 1 { fitting(tx, caller, scores).await? } else { (Vec::new(), None) };
-    let (expertise_choices, language_choices) = choices(tx).await?;
+    let (expertise_choices, language_choices) = choices(tx, caller.map(|c| c.org_id)).await?;
     let pages = ((total.max(1) - 1) / i64::from(DIRECTORY_PAGE_SIZE) + 1) as u32;
     Ok(Directory { fits_you, fits_reason, results, total, page: search.page, pages, expertise_choices, language_choices })
 }
@@ -62,10 +62,7 @@ pub async fn ranked_ids(tx: &mut Tx, search: &DirectorySearch, limit: i64, offse
               and ($2::text is null or m.expertise_areas @> array[$2::text])
               and ($3::text is null or m.languages @> array[$3::text])
               and (($4::bigint is null and $5::bigint is null)
-                   or exists (select 1 from mentor_session_types st
-                               where st.mentor_id = m.id and st.active and st.deleted_at is null
-                                 and ($4::bigint is null or st.price_minor >= $4)
-                                 and ($5::bigint is null or st.price_minor <= $5)))
+                   or m.id in (select mentors_priced_between($4::bigint, $5::bigint)))
               and ($6::float8 is null or m.rating_average >= $6::float8)
             order by case when q.query is null then 0 else ts_rank_cd(m.search, q.query) end desc,
                      m.rating_average desc nulls last, m.rating_count desc, m.display_name, m.id
@@ -184,8 +181,34 @@ async fn fitting(tx: &mut Tx, caller: Option<&SignedIn>, scores: Option<Interest
     Ok((cards(tx, &ids).await?, Some(reason)))
 }
 
+/// The filter choices (expertise tags, languages), per organization (`None`: visitors).
+type Choices = (Vec<String>, Vec<String>);
+
+/// Counting every listing's tags is most of a search's time over 100,000 listings (0.15 s), and
+/// the choices hardly change: each organization's are kept for a minute.
+static CHOICES: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<Option<Uuid>, (std::time::Instant, Choices)>>> =
+    std::sync::LazyLock::new(Default::default);
+const CHOICES_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+async fn choices(tx: &mut Tx, org: Option<Uuid>) -> Result<Choices, AppError> {
+    let cached = {
+        let cache = CHOICES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache.get(&org).filter(|(at, _)| at.elapsed() < CHOICES_TTL).map(|(_, choices)| choices.clone())
+    };
+    if let Some(choices) = cached {
+        return Ok(choices);
+    }
+    let fresh = count_choices(tx).await?;
+    let mut cache = CHOICES.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if cache.len() > 10_000 {
+        cache.clear();
+    }
+    cache.insert(org, (std::time::Instant::now(), fresh.clone()));
+    Ok(fresh)
+}
+
 /// The most common expertise tags and languages among the listings the viewer may see.
-async fn choices(tx: &mut Tx) -> Result<(Vec<String>, Vec<String>), AppError> {
+async fn count_choices(tx: &mut Tx) -> Result<Choices, AppError> {
     let expertise = sqlx::query_scalar!(
         r#"select tag as "tag!" from (select unnest(expertise_areas) as tag from mentors
                                   where status = 'active' and deleted_at is null) t
