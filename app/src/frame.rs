@@ -47,6 +47,7 @@ fn AccountMenu() -> impl IntoView {
                     match auth.user.await {
                         Ok(Some(user)) => view! {
                             <A href="/account" attr:class="account-menu__name">{user.first_name.clone()}</A>
+                            <A href="/booking">"Sessions"</A>
                             {user.role.is_admin().then(|| view! { <A href="/admin">"Admin"</A> })}
                             <ActionForm action=auth.sign_out attr:class="inline-form">
                                 <button type="submit" class="button button--ghost">"Sign out"</button>

@@ -213,8 +213,9 @@ test("a student books a time by keyboard and both people see it in their session
   expect(calendar).toContain("BEGIN:VCALENDAR");
   expect(calendar).toContain("Career conversation: Noah Williams with Amara Okafor");
 
-  // Noah's sessions.
-  await page.goto("/booking");
+  // Noah's sessions, from the header's link.
+  await page.getByRole("banner").getByRole("link", { name: "Sessions" }).click();
+  await expect(page).toHaveURL(/\/booking$/);
   await waitForHydration(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your sessions");
   const upcoming = page.getByRole("region", { name: "Upcoming" });
@@ -256,6 +257,13 @@ test("a student books a time by keyboard and both people see it in their session
 test("a student moves a session to another time, then cancels it with a reason", async ({ page }) => {
   const errors = collectPageErrors(page);
   await signIn(page, "sam", STUDENT_PASSWORD);
+  // Sam's career goal is nursing, so the directory puts Amara in "careers that fit you".
+  await page.goto("/mentors");
+  await waitForHydration(page);
+  const fits = page.getByRole("region", { name: "Mentors in careers that fit you" });
+  await expect(fits).toContainText("your career goal, Registered Nurses");
+  await expect(fits.getByRole("link", { name: "Amara Okafor" })).toBeVisible();
+  await expectNoAxeViolations(page);
   await openSessionType(page, "amara", "Career conversation");
   const held = await holdFirstTime(page);
   await confirmHold(page, "Midwifery or children's nursing?");

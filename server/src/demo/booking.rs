@@ -1,6 +1,7 @@
 //! The demo's mentoring: the three mentors' listings (session types, weekly hours, who sees
-//! them) and Sam's sessions with Amara, one coming up and one past with a review, so a new
-//! installation shows the directory, a mentor's free times and both dashboards with real rows.
+//! them), Sam's career goal (nursing) and his sessions with Amara, one coming up and one past
+//! with a review, so a new installation shows the directory, a mentor's free times and both
+//! dashboards with real rows.
 //! Loaded as the owner: the history (a completed session) is written as it stands, which the
 //! product itself only reaches step by step.
 
@@ -148,6 +149,11 @@ pub async fn insert(tx: &mut Tx, user_ids: &UserIds) -> Result<(), DemoError> {
     }
     let (mentor, org, conversation) = amara.ok_or_else(|| DemoError::Invalid("demo: Amara's listing".into()))?;
     let (sam, _) = user_ids["sam"];
+    // Sam is curious about healthcare and has chosen nursing as his goal: the directory puts
+    // the mentors in it (Amara) under "mentors in careers that fit you".
+    sqlx::query!("insert into career_goals (user_id, organization_id, career_code) values ($1, $2, '29-1141.00')", sam, org)
+        .execute(&mut **tx)
+        .await?;
     sessions(tx, mentor, org, sam, conversation).await
 }
 
