@@ -61,6 +61,7 @@ test("a signed-in student's pages hydrate without an error, round after round", 
   for (let round = 1; round <= ROUNDS; round++) {
     await visitEach(page, studentPages, round);
   }
-  // The goal panel on a career page is interactive once hydrated.
-  await expect(page.getByRole("button", { name: "Make this my career goal" }).or(page.getByText("Your current goal"))).toBeVisible();
+  // The goal panel on a career page is interactive once hydrated (Sam has a goal, so another
+  // career's page names it beside the button).
+  await expect(page.getByRole("button", { name: "Make this my career goal" }).or(page.getByText("Your current goal")).first()).toBeVisible();
 });
