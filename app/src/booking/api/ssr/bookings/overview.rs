@@ -11,6 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use uuid::Uuid;
 
+#[derive(Clone)]
 struct SummaryRow {
     id: Uuid,
     status: BookingStatus,
@@ -98,12 +99,12 @@ pub async fn overview(tx: &mut Tx, user: &SignedIn) -> Result<BookingsOverview, 
         let today = now.with_timezone(&zone).date_naive();
         for row in with_me {
             if row.status == BookingStatus::Pending && row.scheduled_at > now {
-                pending.push(row.summary_clone(user.user_id, zone));
+                pending.push(row.clone().summary(user.user_id, zone));
             }
             let offset = (row.scheduled_at.with_timezone(&zone).date_naive() - today).num_days();
             if (0..7).contains(&offset) && matches!(row.status, BookingStatus::Pending | BookingStatus::Confirmed) {
                 if let Some((_, list)) = usize::try_from(offset).ok().and_then(|i| days.get_mut(i)) {
-                    list.push(row.summary_clone(user.user_id, zone));
+                    list.push(row.clone().summary(user.user_id, zone));
                 }
             }
             mine.push(row);
@@ -124,23 +125,6 @@ pub async fn overview(tx: &mut Tx, user: &SignedIn) -> Result<BookingsOverview, 
         None
     };
     Ok(BookingsOverview { viewer_zone: zone.name().to_string(), upcoming, past, requests, week, organization })
-}
-
-impl SummaryRow {
-    fn summary_clone(&self, viewer: Uuid, zone: Tz) -> BookingSummary {
-        SummaryRow {
-            id: self.id,
-            status: self.status,
-            scheduled_at: self.scheduled_at,
-            ends_at: self.ends_at,
-            session_title: self.session_title.clone(),
-            mentor_name: self.mentor_name.clone(),
-            mentor_handle: self.mentor_handle.clone(),
-            mentor_user_id: self.mentor_user_id,
-            student_name: self.student_name.clone(),
-        }
-        .summary(viewer, zone)
-    }
 }
 
 /// A booking's `.ics` for whoever may see it (its student, its mentor, an administrator): the file name and the
