@@ -12,6 +12,7 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+pub mod payments;
 mod frame;
 pub mod home;
 pub mod resources;
@@ -47,7 +48,7 @@ pub const SIGN_IN_HOOKS: accounts::hooks::SignInHooks = accounts::hooks::SignInH
 /// refusal for its page and sends the browser back (`plain_form_posts`); a refused plain post to
 /// any other function is answered with the error itself, so no message is ever dropped.
 #[cfg(feature = "ssr")]
-pub fn forms_with_feedback() -> [&'static str; 5] {
+pub fn forms_with_feedback() -> [&'static str; 6] {
     use server_fn::ServerFn;
     [
         <accounts::api::SignIn as ServerFn>::PATH,
@@ -55,6 +56,7 @@ pub fn forms_with_feedback() -> [&'static str; 5] {
         <accounts::profile::api::SaveProfile as ServerFn>::PATH,
         <accounts::mentor_application::api::ApplyToMentor as ServerFn>::PATH,
         <assessments::api::SaveAnswers as ServerFn>::PATH,
+        <payments::api::PayForBooking as ServerFn>::PATH,
     ]
 }
 
@@ -167,6 +169,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/mentor") view=accounts::MentorApplicationPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/listing") view=booking::ListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/data") view=accounts::DataPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/billing") view=payments::BillingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/billing/receipts/:id") view=payments::ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/applications") view=admin::AdminApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=admin::AdminAuditPage ssr=SsrMode::Async/>

@@ -39,6 +39,13 @@ pub struct Config {
     /// first encrypts, every one decrypts). Unset with the embedded database: a key generated
     /// once under the data folder (mode 0600). Unset with `DATABASE_URL`: refused at start-up.
     pub encryption_key: Option<SecretString>,
+    /// The platform's share of each session payment, in basis points (`WAYPOINT_PLATFORM_FEE_BPS`,
+    /// 1000 = 10 % by default, at most 5000).
+    pub platform_fee: app::payments::domain::PlatformFee,
+    /// The sandbox provider's webhook signing secrets (`WAYPOINT_SANDBOX_WEBHOOK_SECRETS`, comma
+    /// separated, the current one first); without it, one made at random for this process, which
+    /// is all one server needs (it both signs and verifies).
+    pub sandbox_webhook_secrets: Vec<SecretString>,
     pub leptos: LeptosOptions,
 }
 
@@ -108,6 +115,18 @@ impl Config {
             load_demo_data,
             trusted_proxies: trusted_proxies(var("WAYPOINT_TRUSTED_PROXIES").as_deref())?,
             encryption_key: var("WAYPOINT_ENCRYPTION_KEY").map(SecretString::from),
+            platform_fee: match var("WAYPOINT_PLATFORM_FEE_BPS") {
+                None => app::payments::domain::PlatformFee::DEFAULT,
+                Some(value) => value.parse().ok().and_then(app::payments::domain::PlatformFee::new).ok_or_else(|| {
+                    ConfigError::Invalid {
+                        name: "WAYPOINT_PLATFORM_FEE_BPS",
+                        reason: format!("expected basis points from 0 to 5000 (1000 is 10 %), got {value:?}"),
+                    }
+                })?,
+            },
+            sandbox_webhook_secrets: var("WAYPOINT_SANDBOX_WEBHOOK_SECRETS")
+                .map(|value| value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| SecretString::from(s.to_string())).collect())
+                .unwrap_or_else(|| vec![SecretString::from(uuid::Uuid::new_v4().simple().to_string())]),
             leptos,
         })
     }

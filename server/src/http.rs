@@ -82,6 +82,17 @@ pub struct HttpOptions {
     /// Proxies whose `X-Forwarded-For` is believed (`WAYPOINT_TRUSTED_PROXIES`); empty: none.
     pub trusted_proxies: Vec<ipnet::IpNet>,
     pub limits: RequestLimits,
+    /// The payment provider (and, for the sandbox, its hosted pages); `None` leaves payments
+    /// unavailable, which a payment request answers with 503.
+    pub payments: Option<PaymentWiring>,
+}
+
+/// What the router needs of payments.
+#[derive(Clone, Debug)]
+pub struct PaymentWiring {
+    pub payments: app::payments::provider::Payments,
+    /// The sandbox provider's checkout pages, served by this site when it is the provider.
+    pub sandbox: Option<app::payments::sandbox::Sandbox>,
 }
 
 impl HttpOptions {
@@ -93,6 +104,7 @@ impl HttpOptions {
             allowed_hosts: allowed_hosts(site_url),
             trusted_proxies: Vec::new(),
             limits: RequestLimits::default(),
+            payments: None,
         }
     }
 }
@@ -164,7 +176,11 @@ fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
 /// The whole site. One function on purpose (over 60 lines): the layer order is the security
 /// model, listed at the top of this file, and reads best in one place.
 pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions) -> Router {
-    let app_state = AppState { pool: pools.requests.clone(), guard_pool: pools.sessions.clone() };
+    let app_state = AppState {
+        pool: pools.requests.clone(),
+        guard_pool: pools.sessions.clone(),
+        payments: options.payments.as_ref().map(|wiring| wiring.payments.clone()),
+    };
     let state = ServerState { leptos_options, app: app_state.clone(), site_url: SiteUrl(options.site_url.clone()) };
     let context = {
         let site_url = state.site_url.clone();
@@ -187,6 +203,17 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
 
     let behind_https = options.behind_https;
     let limits = options.limits;
+    let mut payment_routes = Router::new();
+    if let Some(wiring) = &options.payments {
+        let webhook = app::payments::webhook::WebhookState { pool: pools.requests.clone(), payments: wiring.payments.clone() };
+        payment_routes = payment_routes.route(
+            "/webhooks/payments/{provider}",
+            axum::routing::post(app::payments::webhook::receive).with_state(webhook),
+        );
+        if let Some(sandbox) = &wiring.sandbox {
+            payment_routes = payment_routes.merge(app::payments::sandbox::checkout_page::routes(sandbox.clone()));
+        }
+    }
     let pages = Router::new()
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
@@ -198,6 +225,7 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, app::shell))
         .with_state(state.clone())
+        .merge(payment_routes)
         .layer(axum::middleware::from_fn(plain_form_posts))
         .layer(sessions)
         .layer(axum::middleware::from_fn(session_store_outage_is_unavailable))
@@ -513,6 +541,11 @@ fn xml_escape(text: &str) -> String {
 async fn same_origin_writes(request: Request, next: Next) -> Response {
     use axum::http::Method;
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    // A payment provider's webhook comes from its servers, with no cookie and no Origin: its
+    // signature over the body is what authenticates it (app::payments::webhook).
+    if request.uri().path().starts_with("/webhooks/payments/") {
         return next.run(request).await;
     }
     let headers = request.headers();

@@ -101,8 +101,32 @@ async fn serve() -> anyhow::Result<()> {
     // connections); exactly-once across restarts and servers is the worker's own doing.
     let worker_pool = database.owner_pool().await?;
     let booking_worker = tokio::spawn(app::booking::reminders::run(worker_pool.clone(), std::time::Duration::from_secs(30)));
+    // Payments: the sandbox provider (the default) keeps its books on the owner's pool, as
+    // another company's system would on its own; its worker delivers signed webhooks to our
+    // endpoint, and the payments worker submits refunds.
+    let provider_pool = database.owner_pool().await?;
+    let sandbox = app::payments::sandbox::Sandbox::new(
+        provider_pool.clone(),
+        config.public_url.clone(),
+        config.sandbox_webhook_secrets.iter().map(|secret| secrecy::ExposeSecret::expose_secret(secret).as_bytes().to_vec()).collect(),
+    );
+    let provider: std::sync::Arc<dyn app::payments::provider::PaymentProvider> = std::sync::Arc::new(sandbox.clone());
+    let sandbox_delivery = tokio::spawn(app::payments::sandbox::delivery::run(
+        sandbox.clone(),
+        format!("{}/webhooks/payments/sandbox", config.public_url),
+        std::time::Duration::from_secs(2),
+    ));
+    let refunds_worker = tokio::spawn(app::payments::worker::run(worker_pool.clone(), provider.clone(), std::time::Duration::from_secs(5)));
     let options = http::HttpOptions {
         trusted_proxies: config.trusted_proxies.clone(),
+        payments: Some(http::PaymentWiring {
+            payments: app::payments::provider::Payments {
+                provider,
+                fee: config.platform_fee,
+                site_url: config.public_url.clone(),
+            },
+            sandbox: Some(sandbox),
+        }),
         ..http::HttpOptions::for_site(&config.public_url)
     };
     let app = http::router(
@@ -118,7 +142,10 @@ async fn serve() -> anyhow::Result<()> {
     sweeper.abort();
     throttle_sweeper.abort();
     booking_worker.abort();
+    sandbox_delivery.abort();
+    refunds_worker.abort();
     worker_pool.close().await;
+    provider_pool.close().await;
     pool.close().await;
     session_pool.close().await;
     database.shutdown();

@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-const ACCOUNT_LINKS: [(&str, &str); 6] = [
+const ACCOUNT_LINKS: [(&str, &str); 7] = [
     ("/account", "Profile"),
     ("/account/profile", "Edit profile"),
     ("/account/mentor", "Become a mentor"),
     ("/account/listing", "Mentor listing"),
+    ("/account/billing", "Billing"),
     ("/account/security", "Sign-in and security"),
     ("/account/data", "Your data"),
 ];

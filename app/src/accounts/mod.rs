@@ -31,7 +31,7 @@ mod sign_up;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 
-pub use account_nav::AccountNav;
+pub use account_nav::{AccountNav, AccountSection};
 pub use api::*;
 pub use auth::*;
 pub use data::DataPage;

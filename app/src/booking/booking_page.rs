@@ -10,11 +10,14 @@ use super::api::{
 };
 use super::domain::{BookingAction, BookingDetail, BookingStatus, Party};
 use crate::error::AppError;
-use crate::ui::{textarea_text, ActionOutcome, ErrorMessages, PageMeta};
+use crate::payments::api::{payment_for_booking, PayForBooking};
+use crate::payments::domain::{BookingPayment, PaymentStatus};
+use crate::payments::{BookingPaymentPanel, PayForm};
+use crate::ui::{form_flash, textarea_text, ActionOutcome, ErrorMessages, FormFeedback, PageMeta};
 use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 /// The page's server actions, made once at its top; the booking reloads after each answers.
@@ -28,6 +31,8 @@ struct Actions {
     reschedule: ServerAction<RescheduleBooking>,
     notes: ServerAction<SaveSessionNotes>,
     review: ServerAction<ReviewSession>,
+    /// Answered by the provider's payment page's address (the page goes there).
+    pay: ServerAction<PayForBooking>,
 }
 
 impl Actions {
@@ -40,6 +45,7 @@ impl Actions {
             reschedule: ServerAction::new(),
             notes: ServerAction::new(),
             review: ServerAction::new(),
+            pay: ServerAction::new(),
         }
     }
 
@@ -65,18 +71,40 @@ pub fn BookingPage() -> impl IntoView {
     // Resources are made here, not inside RequireUser's children (hydration ids; admin/users.rs).
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok());
+    // Back from the provider's payment page: a payment still on its way is checked again every
+    // couple of seconds (`recheck`) until the provider's event has been applied, for a minute.
+    let returning = use_query_map().with_untracked(|query| query.get("checkout").as_deref() == Some("done"));
+    let recheck = RwSignal::new(0_u32);
     let actions = Actions::new();
+    let flash = form_flash();
     // Whether the free times to move to are shown (and so loaded).
     let choosing = RwSignal::new(false);
     let detail = Resource::new(
-        move || (id(), actions.versions()),
-        |(id, _)| async move {
+        move || (id(), actions.versions(), recheck.get()),
+        |(id, _, _)| async move {
             match id {
                 Some(id) => booking(id).await,
                 None => Err(AppError::NotFound("that booking".into())),
             }
         },
     );
+    let payment = Resource::new(
+        move || (id(), actions.versions(), recheck.get()),
+        |(id, _, _)| async move {
+            match id {
+                Some(id) => payment_for_booking(id).await,
+                None => Ok(None),
+            }
+        },
+    );
+    Effect::new(move |_| {
+        let processing = payment.get().and_then(Result::ok).flatten().is_some_and(|payment| {
+            matches!(payment.status, PaymentStatus::Pending | PaymentStatus::RequiresAction)
+        });
+        if returning && processing && recheck.get_untracked() < 30 {
+            set_timeout(move || recheck.update(|n| *n += 1), std::time::Duration::from_secs(2));
+        }
+    });
     let new_times: NewTimes = Resource::new(
         move || (id(), choosing.get(), actions.versions()),
         |(id, choosing, _)| async move {
@@ -97,8 +125,13 @@ pub fn BookingPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading the booking…"</p> }>
                 <ErrorBoundary fallback=|errors| view! { <ErrorMessages errors/> }>
                     {move || Suspend::new(async move {
+                        let feedback = FormFeedback::new(actions.pay, flash.await);
+                        let payment = payment.await;
                         match detail.await {
-                            Ok(detail) => Ok(booking_view(detail, actions, choosing, new_times).into_any()),
+                            Ok(detail) => {
+                                let money = PaymentPart { payment: payment?, returning, feedback };
+                                Ok(booking_view(detail, actions, choosing, new_times, money).into_any())
+                            }
                             Err(AppError::NotFound(_)) => Ok(view! {
                                 <crate::ui::NotFound title="Booking not found" heading="We couldn't find that booking"
                                     lead="It may have been removed, or it belongs to someone else." href="/booking" link="See your sessions"/>
@@ -112,11 +145,19 @@ pub fn BookingPage() -> impl IntoView {
     }
 }
 
+/// What the page knows of the booking's payment.
+struct PaymentPart {
+    payment: Option<BookingPayment>,
+    returning: bool,
+    feedback: FormFeedback,
+}
+
 fn booking_view(
     detail: BookingDetail,
     actions: Actions,
     choosing: RwSignal<bool>,
     new_times: NewTimes,
+    money: PaymentPart,
 ) -> impl IntoView {
     let id = detail.id;
     let heading = match detail.party {
@@ -142,8 +183,20 @@ fn booking_view(
     let calendar = !matches!(detail.status, BookingStatus::Hold | BookingStatus::Expired | BookingStatus::Declined);
     let can = |action: BookingAction| detail.actions.contains(&action);
     let has_actions = !detail.actions.is_empty();
-    let hold = can(BookingAction::Confirm)
-        .then(|| hold_forms(id, detail.requires_approval, detail.hold_minutes_left.unwrap_or(1), can(BookingAction::Release), actions));
+    let minutes_left = detail.hold_minutes_left.unwrap_or(1);
+    let hold = can(BookingAction::Confirm).then(|| {
+        if detail.price.minor > 0 {
+            view! {
+                <PayForm booking=id price=detail.price.to_string() requires_approval=detail.requires_approval minutes_left
+                    free_cancellation_hours=detail.free_cancellation_hours action=actions.pay feedback=money.feedback/>
+                {release_form(id, actions)}
+            }
+            .into_any()
+        } else {
+            hold_forms(id, detail.requires_approval, minutes_left, can(BookingAction::Release), actions).into_any()
+        }
+    });
+    let payment = money.payment.map(|payment| view! { <BookingPaymentPanel payment returning=money.returning/> });
     let answer = can(BookingAction::Accept).then(|| answer_forms(id, can(BookingAction::Decline), actions));
     let cancel = can(BookingAction::Cancel).then(|| cancel_form(id, detail.free_cancellation_hours, actions));
     let reschedule = can(BookingAction::Reschedule).then(|| reschedule_part(id, actions, choosing, new_times));
@@ -174,6 +227,7 @@ fn booking_view(
                 {cancellation.map(|text| view! { <dt>"Cancellation"</dt><dd>{text}</dd> })}
             </dl>
             {outcomes(actions, detail.requires_approval)}
+            {payment}
             {has_actions.then(|| view! {
                 <section aria-labelledby="actions-heading">
                     <h2 id="actions-heading">"What you can do"</h2>
@@ -234,13 +288,17 @@ fn hold_forms(id: Uuid, requires_approval: bool, minutes_left: i64, release: boo
                 </button>
             </div>
         </ActionForm>
-        {release.then(|| view! {
-            <ActionForm action=actions.cancel attr:class="inline-form">
-                <input type="hidden" name="id" value=id.to_string()/>
-                <input type="hidden" name="reason" value=""/>
-                <button type="submit" class="button button--ghost">"Let this time go"</button>
-            </ActionForm>
-        })}
+        {release.then(|| release_form(id, actions))}
+    }
+}
+
+fn release_form(id: Uuid, actions: Actions) -> impl IntoView {
+    view! {
+        <ActionForm action=actions.cancel attr:class="inline-form">
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="reason" value=""/>
+            <button type="submit" class="button button--ghost">"Let this time go"</button>
+        </ActionForm>
     }
 }
 

@@ -61,6 +61,9 @@ pub struct AppState {
     /// throttle, which write around request transactions: on the request pool a burst of
     /// sign-ins held every connection and waited for one more.
     pub guard_pool: PgPool,
+    /// The payment provider and the platform fee; `None` where payments are not wired (some
+    /// tests), which a payment request answers with `Unavailable`.
+    pub payments: Option<crate::payments::provider::Payments>,
 }
 
 fn state() -> Result<AppState, AppError> {
@@ -73,6 +76,14 @@ fn state() -> Result<AppState, AppError> {
 /// The request pool from context, or a typed error when it is missing (never a panic in a render path).
 pub fn pool() -> Result<PgPool, AppError> {
     state().map(|state| state.pool)
+}
+
+/// The payment provider, or `Unavailable` when this server has none.
+pub fn payments() -> Result<crate::payments::provider::Payments, AppError> {
+    state()?.payments.ok_or_else(|| {
+        tracing::error!("no payment provider is configured");
+        AppError::Unavailable
+    })
 }
 
 /// The session store's and the throttle's pool (see [`AppState::guard_pool`]).

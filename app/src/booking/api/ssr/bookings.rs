@@ -266,6 +266,10 @@ pub async fn confirm(tx: &mut Tx, user: &SignedIn, id: Uuid, topic: String) -> R
     let booking = load(tx, id).await?;
     let now = Utc::now();
     require(BookingAction::Confirm, party(user, &booking), &booking, now)?;
+    if booking.price_minor > 0 {
+        // bookings_paid_before_confirming says the same: the payment's event confirms it.
+        return Err(AppError::Conflict("This session is paid: it's confirmed when your payment goes through. Use Pay.".into()));
+    }
     let topic = topic.trim();
     if topic.chars().count() > 200 {
         return Err(AppError::invalid("Keep what you'd like to talk about to 200 characters."));

@@ -1,0 +1,37 @@
+//! Payments: paying for sessions through a payment provider, refunds by the cancellation policy,
+//! receipts and a person's billing history.
+//!
+//! - [`domain`]: a payment's and a refund's status machines (the database enforces the same), the
+//!   platform fee, what the pages show.
+//! - `provider` (server): the provider interface; `sandbox` (server) is the default provider, a
+//!   card processor of our own with a hosted checkout and signed webhooks.
+//! - `signature` (server): the webhook signature scheme (Stripe's).
+//! - `events` (server): reading a provider's event body.
+//! - `webhook` (server): the endpoint every state change comes in through, applied at most once.
+//! - `worker` (server): submits requested refunds to the provider.
+//! - [`api`]: the server functions, their bodies in `api::ssr`.
+//! - pages: the booking page's payment panel (`booking_panel.rs`), `/account/billing`
+//!   (`billing_page.rs`), `/account/billing/receipts/:id` (`receipt_page.rs`).
+
+pub mod api;
+mod billing_page;
+mod booking_panel;
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod events;
+#[cfg(feature = "ssr")]
+pub mod provider;
+mod receipt_page;
+#[cfg(feature = "ssr")]
+pub mod sandbox;
+#[cfg(feature = "ssr")]
+pub mod signature;
+#[cfg(feature = "ssr")]
+pub mod webhook;
+#[cfg(feature = "ssr")]
+pub mod worker;
+
+pub use api::*;
+pub use billing_page::BillingPage;
+pub use booking_panel::{BookingPaymentPanel, PayForm};
+pub use receipt_page::ReceiptPage;
