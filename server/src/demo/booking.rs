@@ -195,6 +195,19 @@ async fn sessions(tx: &mut Tx, mentor: Uuid, org: Uuid, sam: Uuid, kind: Uuid) -
         )
         .fetch_one(&mut **tx)
         .await?;
+        // Paid with the sandbox's test Visa when it was booked, so Sam's billing page has history.
+        sqlx::query!(
+            "insert into payments (user_id, organization_id, booking_id, amount_minor, currency, status, provider,
+                    fee_minor, card_brand, card_last4, paid_at, receipt_number, created_at)
+             select $1, $2, $3, 3500, 'GBP', 'succeeded', 'sandbox', 350, 'visa', '4242', b.created_at,
+                    next_receipt_number(b.created_at), b.created_at
+               from bookings b where b.id = $3",
+            sam,
+            org,
+            id
+        )
+        .execute(&mut **tx)
+        .await?;
         if status == "completed" {
             sqlx::query!(
                 "insert into mentor_reviews (booking_id, mentor_id, student_id, organization_id, rating, body)
