@@ -7,6 +7,8 @@ import { test, expect, collectPageErrors, expectNoAxeViolations, waitForHydratio
 // for 15 minutes on purpose. The times offered
 // depend on when the suite runs, so every test takes the first time offered (there is always
 // one within the week) and reads back what it chose, never a fixed time.
+// The demo's session types here are paid: a hold is confirmed by paying on the sandbox
+// provider's checkout page with its test Visa (payments.spec.ts tests the payments themselves).
 
 const STUDENT_PASSWORD = "waypoint-student-demo";
 const MENTOR_PASSWORD = "waypoint-mentor-demo";
@@ -63,9 +65,40 @@ function when(page: Page) {
   return page.locator("dl.details dt", { hasText: /^When$/ }).locator("xpath=following-sibling::dd[1]");
 }
 
-/** The booking page's status line. */
+/** The booking page's status line (the Payment section has its own). */
 function status(page: Page) {
-  return page.locator("article .status-line");
+  return page.locator("article > .status-line");
+}
+
+/** The booking page's Payment section. */
+function payment(page: Page) {
+  return page.getByRole("region", { name: "Payment" });
+}
+
+/** The booking page's "Price" value ("£35.00"), as the Pay buttons say it. */
+async function price(page: Page) {
+  const dd = page.locator("dl.details dt", { hasText: /^Price$/ }).locator("xpath=following-sibling::dd[1]");
+  const text = ((await dd.textContent()) ?? "").trim();
+  expect(text, "a price").toMatch(/\d/);
+  return text;
+}
+
+/**
+ * On the sandbox provider's checkout page (a full page outside the app, no WASM): checks it
+ * (axe included), pays with the test Visa that succeeds, and waits until the browser is back
+ * on the booking's page, hydrated.
+ */
+async function payOnSandbox(page: Page, id: string, amount: string, name: string) {
+  await expect(page).toHaveURL(/\/sandbox\/checkout\/[A-Za-z0-9_]+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Pay ${amount}`);
+  await expectNoAxeViolations(page);
+  await page.getByLabel("Card number", { exact: true }).fill("4242 4242 4242 4242");
+  await page.getByLabel("Expiry (MM/YY)", { exact: true }).fill("12/30");
+  await page.getByLabel("Security code", { exact: true }).fill("123");
+  await page.getByLabel("Name on card", { exact: true }).fill(name);
+  await page.getByRole("button", { name: `Pay ${amount}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/booking/${id}\\?checkout=done$`));
+  await waitForHydration(page);
 }
 
 /** Opens a mentor's page on the session type `type` (its link, as a person would). */
@@ -94,10 +127,16 @@ async function holdFirstTime(page: Page) {
   return { id, label, start };
 }
 
-/** Confirms the hold on its page with a topic. */
-async function confirmHold(page: Page, topic: string, button = "Confirm booking") {
+/**
+ * Confirms the paid hold `id` on its page: the topic, "Pay <price>", the sandbox's checkout with
+ * the test Visa in `name`, and back on the booking's page (confirmed, or sent to the mentor,
+ * once the provider's event has arrived: the page checks again every 2 s).
+ */
+async function confirmHold(page: Page, id: string, topic: string, name: string) {
+  const amount = await price(page);
   await page.getByLabel("What would you like to talk about?").fill(topic);
-  await page.getByRole("button", { name: button }).click();
+  await page.getByRole("button", { name: `Pay ${amount}` }).click();
+  await payOnSandbox(page, id, amount, name);
 }
 
 test("a visitor finds a mentor by a word, and reads their page", async ({ page, baseURL }) => {
@@ -187,18 +226,24 @@ test("a student books a time by keyboard and both people see it in their session
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Career conversation with Amara Okafor");
   await expect(status(page)).toHaveText("Held for you");
   await expect(when(page)).toContainText(`${label} – `);
-  await expect(page.getByText(/This time is held for you\. Confirm within \d+ minutes?/)).toBeVisible();
+  // A paid session: the hold is confirmed by paying.
+  const amount = await price(page);
+  expect(amount).toBe("£35.00");
+  await expect(page.getByRole("heading", { level: 3, name: "Pay to confirm" })).toBeVisible();
+  await expect(page.getByText(/^This time is held for you for \d+ minutes?\. Pay £35\.00 and the session is booked\.$/)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Confirm booking" })).toHaveCount(0);
   await expectNoAxeViolations(page);
 
-  // The topic and the confirmation by keyboard.
+  // The topic and the Pay button by keyboard; then the provider's checkout page.
   const topic = "How to prepare for a children's nursing placement";
   await page.getByLabel("What would you like to talk about?").focus();
   await page.keyboard.type(topic);
   await page.keyboard.press("Tab");
-  await expect(page.getByRole("button", { name: "Confirm booking" })).toBeFocused();
+  await expect(page.getByRole("button", { name: `Pay ${amount}` })).toBeFocused();
   await page.keyboard.press("Enter");
-  await expect(status(page)).toHaveText("Confirmed");
-  await expect(page.getByRole("status").filter({ hasText: "Booked. It's in your sessions." })).toBeVisible();
+  await payOnSandbox(page, id, amount, "Noah Williams");
+  await expect(status(page)).toHaveText("Confirmed", { timeout: 15_000 });
+  await expect(payment(page).locator(".status-line")).toHaveText("£35.00: Paid");
   await expect(page.locator("dl.details")).toContainText(topic);
   await expect(page.getByRole("link", { name: "https://meet.example.com/amara-okafor" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Choose a new time" })).toBeVisible();
@@ -248,6 +293,10 @@ test("a student books a time by keyboard and both people see it in their session
   await expect(amara.page.getByRole("heading", { level: 1 })).toHaveText("Career conversation with Noah Williams");
   await expect(amara.page.locator("dl.details")).toContainText(topic);
   await expect(amara.page.getByLabel(/Private notes/)).toBeVisible();
+  // The payment's state, but not the student's card or receipt.
+  await expect(payment(amara.page).locator(".status-line")).toHaveText("£35.00: Paid");
+  await expect(payment(amara.page)).not.toContainText("Visa");
+  await expect(payment(amara.page).getByRole("link", { name: /^Receipt / })).toHaveCount(0);
   await expectNoAxeViolations(amara.page);
   expect(amara.errors).toEqual([]);
   await amara.context.close();
@@ -266,8 +315,8 @@ test("a student moves a session to another time, then cancels it with a reason",
   await expectNoAxeViolations(page);
   await openSessionType(page, "amara", "Career conversation");
   const held = await holdFirstTime(page);
-  await confirmHold(page, "Midwifery or children's nursing?");
-  await expect(status(page)).toHaveText("Confirmed");
+  await confirmHold(page, held.id, "Midwifery or children's nursing?", "Sam Taylor");
+  await expect(status(page)).toHaveText("Confirmed", { timeout: 15_000 });
   await expect(when(page)).toContainText(`${held.label} – `);
 
   // "Choose a new time" shows the free times; the list's heading takes the focus.
@@ -365,11 +414,15 @@ test("a mentor who approves each request declines one with a reason the student 
   await expect(timeButtons(page).first()).toBeVisible();
   await expectNoAxeViolations(page);
   const held = await holdFirstTime(page);
-  await expect(page.getByRole("button", { name: "Request this session" })).toBeVisible();
+  // Paid, and the request goes to Diego once paid.
+  const amount = await price(page);
+  await expect(page.getByRole("button", { name: `Pay ${amount}` })).toBeVisible();
+  await expect(page.getByText(`Pay ${amount} and the request goes to the mentor.`)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Request this session" })).toHaveCount(0);
   await expectNoAxeViolations(page);
-  await confirmHold(page, "Is a bootcamp enough to get a first developer job?", "Request this session");
-  await expect(status(page)).toHaveText("Waiting for the mentor");
-  await expect(page.getByRole("status").filter({ hasText: "Request sent: the mentor will accept or decline it." })).toBeVisible();
+  await confirmHold(page, held.id, "Is a bootcamp enough to get a first developer job?", "Noah Williams");
+  await expect(status(page)).toHaveText("Waiting for the mentor", { timeout: 15_000 });
+  await expect(payment(page).locator(".status-line")).toHaveText(`${amount}: Paid`);
   await expectNoAxeViolations(page);
 
   // Diego finds it under the requests to answer.
@@ -405,6 +458,11 @@ test("a mentor who approves each request declines one with a reason the student 
   await expect(status(page)).toHaveText("Declined");
   await expect(page.locator("article")).toContainText(reason);
   await expect(page.getByRole("link", { name: "Add to calendar" })).toHaveCount(0);
+  // Declined after paying: everything comes back (the refund may be on its way still).
+  const refunds = payment(page).getByRole("listitem");
+  await expect(payment(page).getByRole("heading", { level: 3, name: "Refunds" })).toBeVisible();
+  await expect(refunds).toHaveCount(1);
+  await expect(refunds).toContainText(`${amount}: The mentor declined the request.`);
   await expectNoAxeViolations(page);
   expect(errors).toEqual([]);
 });

@@ -17,7 +17,14 @@ pub mod ssr;
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn pay_for_booking(id: Uuid, key: Uuid, topic: String) -> Result<String, AppError> {
     let url = crate::db::signed_in(|user, tx| Box::pin(ssr::pay_for_booking(tx, user, id, key, topic))).await?;
-    leptos_axum::redirect(&url);
+    // A plain form post (no JavaScript yet) is sent on by a redirect. With JavaScript the page
+    // goes there itself: the router's redirect would look for the address among its own routes.
+    let plain_form = use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.headers.get(http::header::ACCEPT).and_then(|accept| accept.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
+    });
+    if plain_form {
+        leptos_axum::redirect(&url);
+    }
     Ok(url)
 }
 

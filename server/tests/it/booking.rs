@@ -73,6 +73,16 @@ pub async fn listing(owner: &PgPool, org: Uuid, username: &str, visibility: &str
     Listing { org, mentor_user, mentor, handle: username.to_lowercase(), session_type }
 }
 
+/// Makes the listing's session type free: a paid hold is confirmed by its payment (see
+/// `payments`), so tests of confirming itself use a free session.
+pub async fn make_free(owner: &PgPool, listing: &Listing) {
+    sqlx::query("update mentor_session_types set price_minor = 0 where id = $1")
+        .bind(listing.session_type)
+        .execute(owner)
+        .await
+        .expect("make the session type free");
+}
+
 /// `count` students of `org` named `<prefix>-<n>`.
 pub async fn crowd(owner: &PgPool, org: Uuid, prefix: &str, count: i32) -> Vec<Uuid> {
     sqlx::query_scalar(
@@ -242,6 +252,7 @@ async fn an_expired_hold_frees_its_slot_and_cannot_be_confirmed() {
     let db = TestDb::new().await;
     let org = organization(&db.owner, "holds").await;
     let listing = listing(&db.owner, org, "holds-mentor", "organization").await;
+    make_free(&db.owner, &listing).await;
     let students = crowd(&db.owner, org, "holds-student", 2).await;
     let (first, second) = (signed_in(students[0], org, Role::Student), signed_in(students[1], org, Role::Student));
     let slot = at(5, 10, 0).to_rfc3339();
@@ -469,6 +480,7 @@ async fn a_request_waits_for_the_mentor_and_only_offered_times_are_held() {
     let db = TestDb::new().await;
     let org = organization(&db.owner, "request").await;
     let listing = listing(&db.owner, org, "request-mentor", "organization").await;
+    make_free(&db.owner, &listing).await;
     let elsewhere = self::listing(&db.owner, org, "request-other", "organization").await;
     sqlx::query("update mentors set requires_approval = true where id = $1").bind(listing.mentor).execute(&db.owner).await.unwrap();
     let students = crowd(&db.owner, org, "request-student", 2).await;
@@ -535,6 +547,7 @@ async fn a_declined_request_shows_the_student_the_mentors_reason() {
     let db = TestDb::new().await;
     let org = organization(&db.owner, "declined").await;
     let listing = listing(&db.owner, org, "declined-mentor", "organization").await;
+    make_free(&db.owner, &listing).await;
     sqlx::query("update mentors set requires_approval = true where id = $1").bind(listing.mentor).execute(&db.owner).await.unwrap();
     let second = signed_in(crowd(&db.owner, org, "declined-student", 1).await[0], org, Role::Student);
     let mentor = signed_in(listing.mentor_user, org, Role::Mentor);

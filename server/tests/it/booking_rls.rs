@@ -159,6 +159,9 @@ async fn parties_may_only_take_their_own_steps() {
 
     // A hold is the student's to confirm, not the mentor's; with approval on it becomes a request.
     let hold = owner_booking(&db.owner, &listing, other, "hold", at(4, 10, 0)).await;
+    // A free session, so the student's own step is the only thing confirming it (a paid one
+    // waits for its payment: payments.rs).
+    sqlx::query("update bookings set price_minor = 0 where id = $1").bind(hold).execute(&db.owner).await.unwrap();
     let (_, message) = refused(run(&db.app, as_mentor, "update bookings set status = 'confirmed' where id = $1", hold, None).await);
     assert_eq!(message, "this booking cannot go from hold to confirmed by this party");
     let as_other = RequestContext::member(other, org, Role::Student);

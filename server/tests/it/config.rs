@@ -22,6 +22,8 @@ async fn database_url_is_used_and_requests_still_run_as_the_app_role() {
         trusted_proxies: Vec::new(),
         behind_https: false,
         encryption_key: None,
+        platform_fee: app::payments::domain::PlatformFee::DEFAULT,
+        sandbox_webhook_secrets: Vec::new(),
         leptos: leptos::config::LeptosOptions::builder().output_name("waypoint").build(),
     };
 

@@ -13,6 +13,7 @@ mod fixtures;
 mod hardening;
 mod hardening_schema;
 mod http;
+mod payments;
 mod schema;
 mod support;
 mod web;
