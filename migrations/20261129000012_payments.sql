@@ -289,10 +289,22 @@ create table sandbox.payment_intents (
     card_brand       text,
     card_last4       char(4),
     last_error       text,
+    -- Keep the card for charges without the cardholder (sandbox.cards).
+    save_card        boolean not null default false,
+    card_id          text,
+    card_number      text,
     idempotency_key  text not null unique,
     request_hash     bytea not null,
     created_at       timestamptz not null default now(),
     updated_at       timestamptz not null default now()
+);
+-- Cards kept for later charges; the sandbox remembers the test number to know how it behaves.
+create table sandbox.cards (
+    id               text primary key,
+    number           text not null,
+    brand            text not null,
+    last4            char(4) not null,
+    created_at       timestamptz not null default now()
 );
 create table sandbox.refunds (
     id               text primary key,

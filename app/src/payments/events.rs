@@ -34,6 +34,7 @@ pub fn read(body: &[u8]) -> Result<ProviderEvent, WebhookError> {
             provider_payment_id: object_id()?,
             card_brand: card("brand"),
             card_last4: card("last4").filter(|last4| last4.len() == 4 && last4.bytes().all(|b| b.is_ascii_digit())),
+            card_reference: text(object, &["payment_method"]).map(str::to_string),
         },
         "payment_intent.payment_failed" => EventKind::PaymentFailed {
             provider_payment_id: object_id()?,
@@ -69,7 +70,8 @@ mod tests {
             EventKind::PaymentSucceeded {
                 provider_payment_id: "pi_1".into(),
                 card_brand: Some("visa".into()),
-                card_last4: Some("4242".into())
+                card_last4: Some("4242".into()),
+                card_reference: None,
             }
         );
         let refund = Uuid::new_v4();

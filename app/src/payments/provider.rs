@@ -38,6 +38,23 @@ pub struct CheckoutRequest {
     pub return_url: String,
     /// The same key with the same request replays the first answer.
     pub idempotency_key: String,
+    /// Keep the card for later charges without the cardholder (a subscription's renewals): its
+    /// reference comes back in the payment-succeeded event.
+    pub save_card: bool,
+}
+
+/// A charge on a card kept by an earlier checkout, without the cardholder present (a renewal, a
+/// proration). Its outcome comes back as payment events, like a checkout's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedCardCharge {
+    pub payment_id: Uuid,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub description: String,
+    /// What the payment-succeeded event of the checkout that kept the card said.
+    pub card_reference: String,
+    /// One key per thing charged (a subscription's period): a repeat never charges twice.
+    pub idempotency_key: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +76,13 @@ pub struct RefundRequest {
 /// What a verified webhook event means to us; anything else is acknowledged and ignored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EventKind {
-    PaymentSucceeded { provider_payment_id: String, card_brand: Option<String>, card_last4: Option<String> },
+    PaymentSucceeded {
+        provider_payment_id: String,
+        card_brand: Option<String>,
+        card_last4: Option<String>,
+        /// The kept card's reference, when the checkout asked to keep it.
+        card_reference: Option<String>,
+    },
     PaymentFailed { provider_payment_id: String, reason: String },
     PaymentRequiresAction { provider_payment_id: String },
     RefundSucceeded { refund_id: Uuid, provider_refund_id: String },
@@ -103,6 +126,8 @@ pub trait PaymentProvider: Send + Sync + std::fmt::Debug {
     fn create_checkout(&self, request: CheckoutRequest) -> ProviderFuture<'_, Checkout>;
     /// Returns the provider's refund id. Safe to repeat: the refund id is the idempotency key.
     fn refund(&self, request: RefundRequest) -> ProviderFuture<'_, String>;
+    /// Charges a kept card; returns the provider's id for the payment (its events name it).
+    fn charge_saved_card(&self, request: SavedCardCharge) -> ProviderFuture<'_, String>;
     /// Verifies a delivery's signature over the raw body, then reads the event.
     fn verify_webhook(&self, signature: Option<&str>, body: &[u8], now: i64) -> Result<ProviderEvent, WebhookError>;
 }

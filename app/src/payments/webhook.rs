@@ -80,7 +80,7 @@ pub async fn apply(pool: &PgPool, provider: &str, event: &ProviderEvent) -> Resu
         return Ok(Applied::Before);
     }
     match &event.kind {
-        EventKind::PaymentSucceeded { provider_payment_id, card_brand, card_last4 } => {
+        EventKind::PaymentSucceeded { provider_payment_id, card_brand, card_last4, .. } => {
             succeeded(&mut tx, provider, provider_payment_id, card_brand.as_deref(), card_last4.as_deref()).await?
         }
         EventKind::PaymentFailed { provider_payment_id, reason } => {

@@ -95,6 +95,7 @@ pub async fn pay_for_booking(tx: &mut Tx, user: &SignedIn, id: Uuid, key: Uuid, 
                     ),
                     return_url: format!("{}/booking/{id}?checkout=done", payments.site_url),
                     idempotency_key: payment_id.to_string(),
+                    save_card: false,
                 })
                 .await
                 .map_err(|error| match error {

@@ -8,7 +8,9 @@ pub mod cards;
 pub mod checkout_page;
 pub mod delivery;
 
-use super::provider::{Checkout, CheckoutRequest, PaymentProvider, ProviderError, ProviderEvent, ProviderFuture, RefundRequest, WebhookError};
+use super::provider::{
+    Checkout, CheckoutRequest, PaymentProvider, ProviderError, ProviderEvent, ProviderFuture, RefundRequest, SavedCardCharge, WebhookError,
+};
 use cards::{Behaviour, CardEntry};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -110,13 +112,32 @@ impl Sandbox {
         Ok(())
     }
 
-    fn intent_object(id: &str, amount: i64, currency: &str, status: &str, card: Option<(&str, &str)>, error: Option<&str>) -> serde_json::Value {
+    fn intent_object(id: &str, amount: i64, currency: &str, status: &str, card: Option<(&str, &str)>, error: Option<&str>, kept: Option<&str>) -> serde_json::Value {
         json!({
             "id": id, "object": "payment_intent", "amount": amount, "currency": currency.to_ascii_lowercase(),
-            "status": status,
+            "status": status, "payment_method": kept,
             "payment_method_details": card.map(|(brand, last4)| json!({ "card": { "brand": brand, "last4": last4 } })),
             "last_payment_error": error.map(|message| json!({ "message": message })),
         })
+    }
+
+    /// Keeps `card` when its checkout asked to, once; returns its reference.
+    async fn keep_card(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, id: &str, number: &str, brand: &str, last4: &str) -> Result<Option<String>, sqlx::Error> {
+        let card = new_id("card");
+        sqlx::query_scalar!(
+            "with kept as (insert into sandbox.cards (id, number, brand, last4)
+                           select $2, $3, $4, $5 from sandbox.payment_intents where id = $1 and save_card and card_id is null
+                           returning id)
+             update sandbox.payment_intents i set card_id = kept.id from kept where i.id = $1 returning i.card_id",
+            id,
+            card,
+            number,
+            brand,
+            last4
+        )
+        .fetch_optional(&mut **tx)
+        .await
+        .map(Option::flatten)
     }
 
     /// Charges `card` for checkout `id` (the hosted page's Pay button).
@@ -142,16 +163,20 @@ impl Sandbox {
             Behaviour::RequiresAuthentication => ("requires_action", None, "payment_intent.requires_action"),
         };
         sqlx::query!(
-            "update sandbox.payment_intents set status = $2, card_brand = $3, card_last4 = $4, last_error = $5, updated_at = now() where id = $1",
+            "update sandbox.payment_intents set status = $2, card_brand = $3, card_last4 = $4, last_error = $5, updated_at = now(),
+                    card_number = $6
+              where id = $1",
             id,
             status,
             card.brand,
             card.last4(),
-            error
+            error,
+            card.digits
         )
         .execute(&mut *tx)
         .await?;
-        let object = Self::intent_object(id, intent.amount_minor, &intent.currency, status, Some((card.brand, card.last4())), error);
+        let kept = if status == "succeeded" { Self::keep_card(&mut tx, id, &card.digits, card.brand, card.last4()).await? } else { None };
+        let object = Self::intent_object(id, intent.amount_minor, &intent.currency, status, Some((card.brand, card.last4())), error, kept.as_deref());
         Self::record_event(&mut tx, event, object).await?;
         tx.commit().await?;
         self.wake.notify_one();
@@ -166,7 +191,7 @@ impl Sandbox {
     pub async fn authenticate(&self, id: &str, approve: bool) -> Result<Charge, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let Some(intent) = sqlx::query!(
-            r#"select amount_minor, currency as "currency!", status, return_url, card_brand, card_last4
+            r#"select amount_minor, currency as "currency!", status, return_url, card_brand, card_last4, card_number
                  from sandbox.payment_intents where id = $1 for update"#,
             id
         )
@@ -190,7 +215,11 @@ impl Sandbox {
             .execute(&mut *tx)
             .await?;
         let card = intent.card_brand.as_deref().zip(intent.card_last4.as_deref());
-        let object = Self::intent_object(id, intent.amount_minor, &intent.currency, status, card, error);
+        let kept = match (approve, card, intent.card_number.as_deref()) {
+            (true, Some((brand, last4)), Some(number)) => Self::keep_card(&mut tx, id, number, brand, last4).await?,
+            _ => None,
+        };
+        let object = Self::intent_object(id, intent.amount_minor, &intent.currency, status, card, error, kept.as_deref());
         Self::record_event(&mut tx, event, object).await?;
         tx.commit().await?;
         self.wake.notify_one();
@@ -205,13 +234,13 @@ impl Sandbox {
             return Err(ProviderError::Refused("the amount must be positive".into()));
         }
         let request_hash = hash(&json!([
-            request.payment_id, request.amount_minor, request.currency, request.description, request.return_url
+            request.payment_id, request.amount_minor, request.currency, request.description, request.return_url, request.save_card
         ]));
         let id = new_id("pi");
         let inserted = sqlx::query_scalar!(
             "insert into sandbox.payment_intents (id, amount_minor, currency, description, merchant_reference, return_url,
-                                                  status, idempotency_key, request_hash)
-             values ($1, $2, $3, $4, $5, $6, 'requires_payment_method', $7, $8)
+                                                  status, idempotency_key, request_hash, save_card)
+             values ($1, $2, $3, $4, $5, $6, 'requires_payment_method', $7, $8, $9)
              on conflict (idempotency_key) do nothing
              returning id",
             id,
@@ -221,7 +250,8 @@ impl Sandbox {
             request.payment_id.to_string(),
             request.return_url,
             request.idempotency_key,
-            request_hash
+            request_hash,
+            request.save_card
         )
         .fetch_optional(&self.pool)
         .await
@@ -300,6 +330,63 @@ impl Sandbox {
     }
 }
 
+impl Sandbox {
+    /// A kept card charged without the cardholder: the "fails later" card is declined now.
+    async fn charge_kept(&self, request: SavedCardCharge) -> Result<String, ProviderError> {
+        let request_hash = hash(&json!([request.payment_id, request.amount_minor, request.currency, request.card_reference]));
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        if let Some(first) = sqlx::query!(
+            "select id, request_hash from sandbox.payment_intents where idempotency_key = $1",
+            request.idempotency_key
+        )
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(unavailable)?
+        {
+            return if first.request_hash == request_hash { Ok(first.id) } else { Err(ProviderError::IdempotencyMismatch) };
+        }
+        let card = sqlx::query!("select number, brand, last4 as \"last4!\" from sandbox.cards where id = $1", request.card_reference)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| ProviderError::Refused("no such card".into()))?;
+        let behaviour = cards::TEST_CARDS.iter().find(|test| test.number == card.number).map(|test| test.behaviour);
+        let (status, error, event) = match behaviour {
+            Some(Behaviour::Succeeds | Behaviour::RequiresAuthentication) => ("succeeded", None, "payment_intent.succeeded"),
+            Some(Behaviour::FailsLater) => ("requires_payment_method", Some("Your card was declined."), "payment_intent.payment_failed"),
+            Some(Behaviour::Declined(message)) => ("requires_payment_method", Some(message), "payment_intent.payment_failed"),
+            None => ("requires_payment_method", Some("Your card was declined."), "payment_intent.payment_failed"),
+        };
+        let id = new_id("pi");
+        sqlx::query!(
+            "insert into sandbox.payment_intents (id, amount_minor, currency, description, merchant_reference, return_url, status,
+                                                  card_brand, card_last4, card_number, card_id, last_error, idempotency_key, request_hash)
+             values ($1, $2, $3, $4, $5, '', $6, $7, $8, $9, $10, $11, $12, $13)",
+            id,
+            request.amount_minor,
+            request.currency,
+            request.description,
+            request.payment_id.to_string(),
+            status,
+            card.brand,
+            card.last4,
+            card.number,
+            request.card_reference,
+            error,
+            request.idempotency_key,
+            request_hash
+        )
+        .execute(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+        let object = Self::intent_object(&id, request.amount_minor, &request.currency, status, Some((&card.brand, &card.last4)), error, None);
+        Self::record_event(&mut tx, event, object).await.map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        self.wake.notify_one();
+        Ok(id)
+    }
+}
+
 impl PaymentProvider for Sandbox {
     fn name(&self) -> &'static str {
         "sandbox"
@@ -311,6 +398,10 @@ impl PaymentProvider for Sandbox {
 
     fn refund(&self, request: RefundRequest) -> ProviderFuture<'_, String> {
         Box::pin(self.refund_now(request))
+    }
+
+    fn charge_saved_card(&self, request: SavedCardCharge) -> ProviderFuture<'_, String> {
+        Box::pin(self.charge_kept(request))
     }
 
     fn verify_webhook(&self, signature: Option<&str>, body: &[u8], now: i64) -> Result<ProviderEvent, WebhookError> {
