@@ -199,16 +199,19 @@ test("a student pays with a card that goes through, and finds the receipt and th
   expect(errors).toEqual([]);
 });
 
-test("a declined card is explained on both pages, the hold stays, and a typo in the number is caught", async ({ page }) => {
-  const errors = collectPageErrors(page);
-  await signIn(page, "noah");
+/**
+ * Holds a time, pays with the card that is declined, and goes back to the booking ("Cancel and
+ * go back" on the sandbox's page): the decline shown there. Returns the booking's id and the
+ * checkout page's address.
+ */
+async function declinedPayment(page: Page, topic: string) {
   await openCareerConversation(page);
   const held = await holdTime(page);
-  await startPaying(page, "Nursing as a second career at 35");
+  await startPaying(page, topic);
   await expectNoAxeViolations(page);
   const checkout = page.url();
 
-  // The declined card: the sandbox's page says so and offers the form again.
+  // The sandbox's page says so and offers its form again, empty.
   await submitCard(page, DECLINED, "Noah Williams");
   const alert = page.getByRole("alert");
   await expect(alert).toContainText("Your card was declined.");
@@ -217,20 +220,26 @@ test("a declined card is explained on both pages, the hold stays, and a typo in 
   await expect(page.getByLabel("Card number", { exact: true })).toHaveValue("");
   await expectNoAxeViolations(page);
 
-  // Back to the booking: the decline, a way to try another card, and the time still held.
+  // The booking: the decline, a way to try another card, and the time still held.
   await page.getByRole("link", { name: "Cancel and go back" }).click();
   await expectBackOnBooking(page, held.id);
   await expect(paymentStatus(page)).toHaveText(`${PRICE}: Declined`, { timeout: 15_000 });
   await expect(payment(page).getByRole("alert")).toContainText("Your card was declined.");
   await expect(payment(page).getByRole("alert")).toContainText("Your time stays held until the hold runs out");
-  const retry = payment(page).getByRole("link", { name: "Try another card" });
-  await expect(retry).toHaveAttribute("href", checkout);
+  await expect(payment(page).getByRole("link", { name: "Try another card" })).toHaveAttribute("href", checkout);
   await expect(status(page)).toHaveText("Held for you");
   await expect(payment(page).getByRole("link", { name: /^Receipt / })).toHaveCount(0);
   await expectNoAxeViolations(page);
+  return { id: held.id, checkout };
+}
+
+test("a declined card is explained on both pages, the hold stays, and a typo in the number is caught", async ({ page }) => {
+  const errors = collectPageErrors(page);
+  await signIn(page, "noah");
+  const { id, checkout } = await declinedPayment(page, "Nursing as a second career at 35");
 
   // Another card, with a typo in its number: the field says what is wrong, the rest is kept.
-  await retry.click();
+  await payment(page).getByRole("link", { name: "Try another card" }).click();
   await expect(page).toHaveURL(checkout);
   await submitCard(page, TYPO, "Noah Williams");
   const number = page.getByLabel("Card number", { exact: true });
@@ -243,13 +252,33 @@ test("a declined card is explained on both pages, the hold stays, and a typo in 
   await expect(page.getByLabel("Name on card", { exact: true })).toHaveValue("Noah Williams");
   await expectNoAxeViolations(page);
 
-  // The number put right: paid, and the booking confirmed.
+  // Noah gives up: back to the booking, still held and unpaid, and he lets the time go.
+  await page.getByRole("link", { name: "Cancel and go back" }).click();
+  await expectBackOnBooking(page, id);
+  await expect(status(page)).toHaveText("Held for you");
+  await expect(paymentStatus(page)).toHaveText(`${PRICE}: Declined`);
+  await page.getByRole("button", { name: "Let this time go" }).click();
+  await expect(status(page)).toHaveText("Cancelled");
+  await expect(payment(page).getByRole("heading", { name: "Refunds" })).toHaveCount(0);
+  expect(unexpected(errors)).toEqual([]);
+});
+
+test("after a declined card, another card goes through and the booking shows it confirmed", async ({ page }) => {
+  const errors = collectPageErrors(page);
+  await signIn(page, "noah");
+  const { id, checkout } = await declinedPayment(page, "Returning to study after ten years at work");
+
+  await payment(page).getByRole("link", { name: "Try another card" }).click();
+  await expect(page).toHaveURL(checkout);
   await submitCard(page, VISA, "Noah Williams");
-  await expectBackOnBooking(page, held.id);
+  await expectBackOnBooking(page, id);
+  // Without reloading: the page checks again until the provider's event has arrived.
   await expect(status(page)).toHaveText("Confirmed", { timeout: 15_000 });
   await expect(paymentStatus(page)).toHaveText(`${PRICE}: Paid`);
   await expect(payment(page).getByRole("alert")).toHaveCount(0);
+  await expect(payment(page).getByRole("link", { name: "Try another card" })).toHaveCount(0);
   await expect(payment(page).getByText("Paid with Visa ending in 4242", { exact: true })).toBeVisible();
+  await expect(page.getByRole("button", { name: `Pay ${PRICE}` })).toHaveCount(0);
   await expectNoAxeViolations(page);
   expect(unexpected(errors)).toEqual([]);
 });

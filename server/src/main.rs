@@ -117,6 +117,8 @@ async fn serve() -> anyhow::Result<()> {
         std::time::Duration::from_secs(2),
     ));
     let refunds_worker = tokio::spawn(app::payments::worker::run(worker_pool.clone(), provider.clone(), std::time::Duration::from_secs(5)));
+    let subscriptions_worker =
+        tokio::spawn(app::payments::renewals::run(worker_pool.clone(), provider.clone(), std::time::Duration::from_secs(5)));
     let options = http::HttpOptions {
         trusted_proxies: config.trusted_proxies.clone(),
         payments: Some(http::PaymentWiring {
@@ -144,6 +146,7 @@ async fn serve() -> anyhow::Result<()> {
     booking_worker.abort();
     sandbox_delivery.abort();
     refunds_worker.abort();
+    subscriptions_worker.abort();
     worker_pool.close().await;
     provider_pool.close().await;
     pool.close().await;

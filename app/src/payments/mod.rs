@@ -4,7 +4,8 @@
 //! - [`domain`]: a payment's and a refund's status machines (the database enforces the same), the
 //!   platform fee, what the pages show.
 //! - `provider` (server): the provider interface; `sandbox` (server) is the default provider, a
-//!   card processor of our own with a hosted checkout and signed webhooks.
+//!   card processor of our own with a hosted checkout and signed webhooks; `stripe` (server) is
+//!   Stripe's API, used when its keys are set (`stripe::from_env`).
 //! - `signature` (server): the webhook signature scheme (Stripe's).
 //! - `events` (server): reading a provider's event body.
 //! - `webhook` (server): the endpoint every state change comes in through, applied at most once.
@@ -17,6 +18,9 @@ pub mod api;
 mod billing_page;
 mod booking_panel;
 pub mod domain;
+pub mod plans;
+#[cfg(feature = "ssr")]
+pub mod renewals;
 #[cfg(feature = "ssr")]
 pub mod events;
 #[cfg(feature = "ssr")]
@@ -26,6 +30,8 @@ mod receipt_page;
 pub mod sandbox;
 #[cfg(feature = "ssr")]
 pub mod signature;
+#[cfg(feature = "ssr")]
+pub mod stripe;
 #[cfg(feature = "ssr")]
 pub mod webhook;
 #[cfg(feature = "ssr")]

@@ -80,15 +80,20 @@ pub async fn apply(pool: &PgPool, provider: &str, event: &ProviderEvent) -> Resu
         return Ok(Applied::Before);
     }
     match &event.kind {
-        EventKind::PaymentSucceeded { provider_payment_id, card_brand, card_last4, .. } => {
-            succeeded(&mut tx, provider, provider_payment_id, card_brand.as_deref(), card_last4.as_deref()).await?
+        EventKind::PaymentSucceeded { provider_payment_id, card_brand, card_last4, card_reference } => {
+            let card = super::renewals::Card { brand: card_brand.as_deref(), last4: card_last4.as_deref(), reference: card_reference.as_deref() };
+            succeeded(&mut tx, provider, provider_payment_id, card).await?
         }
         EventKind::PaymentFailed { provider_payment_id, reason } => {
             if let Some(payment) = payment_for_update(&mut tx, provider, provider_payment_id).await? {
-                if payment.status.may_become(PaymentStatus::Failed) {
+                // A retried renewal fails again from `failed`: the subscription still counts it.
+                if payment.status.may_become(PaymentStatus::Failed) || payment.status == PaymentStatus::Failed {
                     sqlx::query!("update payments set status = 'failed', failure_reason = $2 where id = $1", payment.id, reason)
                         .execute(&mut *tx)
                         .await?;
+                    if let Some(subscription) = payment.subscription_id {
+                        super::renewals::payment_failed(&mut tx, subscription, payment.id, &payment.purpose, reason).await?;
+                    }
                 }
             }
         }
@@ -122,20 +127,25 @@ pub async fn apply(pool: &PgPool, provider: &str, event: &ProviderEvent) -> Resu
     Ok(Applied::Now)
 }
 
-struct PaymentRow {
-    id: Uuid,
-    status: PaymentStatus,
-    booking_id: Option<Uuid>,
-    user_id: Uuid,
-    organization_id: Uuid,
-    amount_minor: i64,
-    currency: String,
+pub(super) struct PaymentRow {
+    pub id: Uuid,
+    pub status: PaymentStatus,
+    pub booking_id: Option<Uuid>,
+    pub subscription_id: Option<Uuid>,
+    pub purpose: String,
+    pub period_start: Option<chrono::DateTime<chrono::Utc>>,
+    pub metadata: serde_json::Value,
+    pub user_id: Uuid,
+    pub organization_id: Uuid,
+    pub amount_minor: i64,
+    pub currency: String,
 }
 
 async fn payment_for_update(tx: &mut Tx, provider: &str, provider_payment_id: &str) -> Result<Option<PaymentRow>, sqlx::Error> {
     let payment = sqlx::query_as!(
         PaymentRow,
-        r#"select id, status as "status: PaymentStatus", booking_id, user_id, organization_id, amount_minor,
+        r#"select id, status as "status: PaymentStatus", booking_id, subscription_id, purpose,
+                  period_start as "period_start: chrono::DateTime<chrono::Utc>", metadata, user_id, organization_id, amount_minor,
                   currency as "currency!"
              from payments where provider = $1 and provider_payment_id = $2 and deleted_at is null for update"#,
         provider,
@@ -149,7 +159,7 @@ async fn payment_for_update(tx: &mut Tx, provider: &str, provider_payment_id: &s
     Ok(payment)
 }
 
-async fn tell(tx: &mut Tx, user: Uuid, organization: Uuid, title: &str, body: &str, payload: serde_json::Value) -> Result<(), sqlx::Error> {
+pub(super) async fn tell(tx: &mut Tx, user: Uuid, organization: Uuid, title: &str, body: &str, payload: serde_json::Value) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "insert into notifications (user_id, organization_id, kind, title, body, payload) values ($1, $2, 'payment', $3, $4, $5)",
         user,
@@ -163,7 +173,7 @@ async fn tell(tx: &mut Tx, user: Uuid, organization: Uuid, title: &str, body: &s
     Ok(())
 }
 
-async fn succeeded(tx: &mut Tx, provider: &str, provider_payment_id: &str, brand: Option<&str>, last4: Option<&str>) -> Result<(), sqlx::Error> {
+async fn succeeded(tx: &mut Tx, provider: &str, provider_payment_id: &str, card: super::renewals::Card<'_>) -> Result<(), sqlx::Error> {
     let Some(payment) = payment_for_update(tx, provider, provider_payment_id).await? else { return Ok(()) };
     if !payment.status.may_become(PaymentStatus::Succeeded) {
         return Ok(());
@@ -173,11 +183,14 @@ async fn succeeded(tx: &mut Tx, provider: &str, provider_payment_id: &str, brand
                 receipt_number = next_receipt_number(now())
           where id = $1",
         payment.id,
-        brand,
-        last4
+        card.brand,
+        card.last4
     )
     .execute(&mut **tx)
     .await?;
+    if payment.subscription_id.is_some() {
+        return super::renewals::payment_succeeded(tx, &payment, card).await;
+    }
     let Some(booking_id) = payment.booking_id else { return Ok(()) };
     let booking = sqlx::query!(
         r#"select b.status as "status: BookingStatus", b.hold_expires_at > now() as "hold_live!", m.requires_approval,

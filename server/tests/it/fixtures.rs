@@ -109,7 +109,7 @@ pub async fn tenant(owner: &PgPool, slug: &str) -> Tenant {
     .expect("insert payment");
     sqlx::query(
         "insert into subscriptions (user_id, organization_id, plan_code, status, price_minor, current_period_start, current_period_end)
-         values ($1, $2, 'plus', 'active', 900, now(), now() + interval '30 days')",
+         values ($1, $2, 'plus-monthly', 'active', 900, now(), now() + interval '30 days')",
     )
     .bind(student)
     .bind(org)

@@ -13,9 +13,18 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+/// Whether the request is a plain form post (no JavaScript yet), which is sent on by a redirect.
+/// With JavaScript the page goes to the provider's page itself: the router's redirect would
+/// look for the address among its own routes.
+pub fn posted_by_a_plain_form() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.headers.get(http::header::ACCEPT).and_then(|accept| accept.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
+    })
+}
+
 /// Claims `key` for this request, or replays what the first request with it answered.
 /// A concurrent request with the same key waits here until the first commits.
-async fn claim_key(tx: &mut Tx, user: &SignedIn, key: Uuid, request: &serde_json::Value) -> Result<Option<String>, AppError> {
+pub(super) async fn claim_key(tx: &mut Tx, user: &SignedIn, key: Uuid, request: &serde_json::Value) -> Result<Option<String>, AppError> {
     let hash = Sha256::digest(request.to_string().as_bytes()).to_vec();
     let fresh = sqlx::query_scalar!(
         "insert into idempotency_keys (user_id, key, request_hash) values ($1, $2, $3) on conflict do nothing returning true",
@@ -80,11 +89,13 @@ pub async fn pay_for_booking(tx: &mut Tx, user: &SignedIn, id: Uuid, key: Uuid, 
         None => {
             let listing = listing_by_id(tx, booking.mentor_id).await?;
             let payment_id = Uuid::new_v4();
+            // The plan's discount, as the database applies it to the payment.
+            let amount = super::subscriptions::session_price(tx, user, booking.price_minor).await?;
             let checkout = payments
                 .provider
                 .create_checkout(CheckoutRequest {
                     payment_id,
-                    amount_minor: booking.price_minor,
+                    amount_minor: amount,
                     currency: booking.currency.clone(),
                     description: format!(
                         "{} with {}, {} ({})",
@@ -116,12 +127,12 @@ pub async fn pay_for_booking(tx: &mut Tx, user: &SignedIn, id: Uuid, key: Uuid, 
                 user.user_id,
                 booking.organization_id,
                 id,
-                booking.price_minor,
+                amount,
                 booking.currency,
                 payments.provider.name(),
                 checkout.provider_payment_id,
                 checkout.url,
-                payments.fee.of(booking.price_minor)
+                payments.fee.of(amount)
             )
             .execute(&mut **tx)
             .await
