@@ -101,21 +101,35 @@ async fn serve() -> anyhow::Result<()> {
     // connections); exactly-once across restarts and servers is the worker's own doing.
     let worker_pool = database.owner_pool().await?;
     let booking_worker = tokio::spawn(app::booking::reminders::run(worker_pool.clone(), std::time::Duration::from_secs(30)));
-    // Payments: the sandbox provider (the default) keeps its books on the owner's pool, as
-    // another company's system would on its own; its worker delivers signed webhooks to our
-    // endpoint, and the payments worker submits refunds.
+    // Payments: Stripe when its keys are set; else the sandbox provider (the default), which keeps
+    // its books on the owner's pool, as another company's system would on its own, and whose
+    // worker delivers signed webhooks to our endpoint. The payments worker submits refunds; the
+    // subscriptions worker renews and changes plans.
     let provider_pool = database.owner_pool().await?;
-    let sandbox = app::payments::sandbox::Sandbox::new(
-        provider_pool.clone(),
-        config.public_url.clone(),
-        config.sandbox_webhook_secrets.iter().map(|secret| secrecy::ExposeSecret::expose_secret(secret).as_bytes().to_vec()).collect(),
-    );
-    let provider: std::sync::Arc<dyn app::payments::provider::PaymentProvider> = std::sync::Arc::new(sandbox.clone());
-    let sandbox_delivery = tokio::spawn(app::payments::sandbox::delivery::run(
-        sandbox.clone(),
-        format!("{}/webhooks/payments/sandbox", config.public_url),
-        std::time::Duration::from_secs(2),
-    ));
+    let (provider, sandbox, sandbox_delivery): (std::sync::Arc<dyn app::payments::provider::PaymentProvider>, _, _) =
+        match app::payments::stripe::from_env().map_err(anyhow::Error::msg)? {
+            Some(stripe) => {
+                tracing::info!("payments go through Stripe");
+                (std::sync::Arc::new(stripe), None, None)
+            }
+            None => {
+                let sandbox = app::payments::sandbox::Sandbox::new(
+                    provider_pool.clone(),
+                    config.public_url.clone(),
+                    config
+                        .sandbox_webhook_secrets
+                        .iter()
+                        .map(|secret| secrecy::ExposeSecret::expose_secret(secret).as_bytes().to_vec())
+                        .collect(),
+                );
+                let delivery = tokio::spawn(app::payments::sandbox::delivery::run(
+                    sandbox.clone(),
+                    format!("{}/webhooks/payments/sandbox", config.public_url),
+                    std::time::Duration::from_secs(2),
+                ));
+                (std::sync::Arc::new(sandbox.clone()), Some(sandbox), Some(delivery))
+            }
+        };
     let refunds_worker = tokio::spawn(app::payments::worker::run(worker_pool.clone(), provider.clone(), std::time::Duration::from_secs(5)));
     let subscriptions_worker =
         tokio::spawn(app::payments::renewals::run(worker_pool.clone(), provider.clone(), std::time::Duration::from_secs(5)));
@@ -127,7 +141,7 @@ async fn serve() -> anyhow::Result<()> {
                 fee: config.platform_fee,
                 site_url: config.public_url.clone(),
             },
-            sandbox: Some(sandbox),
+            sandbox,
         }),
         ..http::HttpOptions::for_site(&config.public_url)
     };
@@ -144,7 +158,9 @@ async fn serve() -> anyhow::Result<()> {
     sweeper.abort();
     throttle_sweeper.abort();
     booking_worker.abort();
-    sandbox_delivery.abort();
+    if let Some(delivery) = sandbox_delivery {
+        delivery.abort();
+    }
     refunds_worker.abort();
     subscriptions_worker.abort();
     worker_pool.close().await;

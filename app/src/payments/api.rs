@@ -1,11 +1,14 @@
 //! Payments' server functions; their bodies are in `api::ssr`.
 
 use super::domain::{BookingPayment, PaymentLine, Receipt};
+use super::earnings::{Earnings, PayoutAccountView, RevenueRow};
 use super::plans::{ChangePreview, PlanOverview, PlanView};
 use crate::error::AppError;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+#[cfg(feature = "ssr")]
+pub mod earnings;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 #[cfg(feature = "ssr")]
@@ -102,4 +105,26 @@ pub async fn cancel_subscription(#[server(default)] at_period_end: bool) -> Resu
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn resume_subscription() -> Result<(), AppError> {
     crate::db::signed_in(|user, tx| Box::pin(subscriptions::resume(tx, user))).await
+}
+
+/// A mentor's earnings: the ledger of payments and refunds for their sessions, monthly
+/// statements, and where they are paid (the last four characters only).
+#[server(endpoint = "my_earnings")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
+pub async fn my_earnings() -> Result<Earnings, AppError> {
+    crate::db::signed_in(|user, tx| Box::pin(earnings::earnings(tx, user))).await
+}
+
+/// Saves where the caller (a mentor) is paid, encrypted at rest.
+#[server(endpoint = "save_payout_account")]
+#[cfg_attr(feature = "ssr", tracing::instrument(skip(account)))]
+pub async fn save_payout_account(holder: String, account: String) -> Result<PayoutAccountView, AppError> {
+    crate::db::signed_in(|user, tx| Box::pin(earnings::save_payout_account(tx, user, holder, account))).await
+}
+
+/// Revenue per organization and month, for administrators.
+#[server(endpoint = "revenue")]
+#[cfg_attr(feature = "ssr", tracing::instrument)]
+pub async fn revenue() -> Result<Vec<RevenueRow>, AppError> {
+    crate::db::admin(|_, tx| Box::pin(earnings::revenue(tx))).await
 }

@@ -18,6 +18,7 @@ pub mod api;
 mod billing_page;
 mod booking_panel;
 pub mod domain;
+pub mod earnings;
 pub mod plans;
 #[cfg(feature = "ssr")]
 pub mod renewals;

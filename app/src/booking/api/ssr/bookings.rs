@@ -30,7 +30,7 @@ pub fn install_note_keys(keys: crate::booking::notes::NoteKeys) {
     let _ = NOTE_KEYS.set(keys);
 }
 
-pub(super) fn note_keys() -> Result<&'static crate::booking::notes::NoteKeys, AppError> {
+pub(crate) fn note_keys() -> Result<&'static crate::booking::notes::NoteKeys, AppError> {
     NOTE_KEYS.get().ok_or_else(|| {
         tracing::error!("session notes keys were never installed");
         AppError::Unavailable
