@@ -124,7 +124,7 @@ create table refunds (
     amount_minor     bigint not null check (amount_minor > 0),
     currency         char(3) not null check (currency ~ '^[A-Z]{3}$'),
     reason           text not null check (reason in ('cancelled_by_student', 'cancelled_by_mentor',
-                         'cancelled_by_administrator', 'declined', 'request_expired', 'hold_expired')),
+                         'cancelled_by_administrator', 'declined', 'request_expired', 'hold_expired', 'subscription_ended')),
     status           refund_status not null default 'requested',
     provider_refund_id text,
     failure_reason   text check (length(failure_reason) <= 500),

@@ -4,7 +4,8 @@
 -- figures always add up to what the payments say).
 
 create table mentor_payout_accounts (
-    mentor_id        uuid primary key references mentors (id) on delete cascade,
+    id               uuid primary key default gen_random_uuid(),
+    mentor_id        uuid not null unique references mentors (id) on delete cascade,
     organization_id  uuid not null references organizations (id),
     kind             text not null check (kind in ('iban', 'account_number')),
     -- {"holder": "...", "account": "..."} sealed with XChaCha20-Poly1305 (app::booking::notes keys),

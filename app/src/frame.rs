@@ -68,7 +68,7 @@ pub fn SiteFooter() -> impl IntoView {
             <div class="site-footer__inner">
                 <p>"Waypoint helps students explore careers, meet mentors and plan their next steps."</p>
                 <p class="muted">"Run by schools and career centres for their own people."</p>
-                <p><A href="/about">"About Waypoint and data credits"</A></p>
+                <p><A href="/pricing">"Pricing"</A>" · "<A href="/about">"About Waypoint and data credits"</A></p>
             </div>
         </footer>
     }

@@ -25,7 +25,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 /// Public pages, for the sitemap. Every one carries a title, description and canonical link.
-pub const PUBLIC_PATHS: [&str; 10] = [
+pub const PUBLIC_PATHS: [&str; 11] = [
     "/",
     "/assessments",
     "/assessments/interest-profiler",
@@ -33,6 +33,7 @@ pub const PUBLIC_PATHS: [&str; 10] = [
     "/mentors",
     "/roadmap",
     "/resources",
+    "/pricing",
     "/sign-in",
     "/sign-up",
     "/about",
@@ -158,6 +159,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/booking/:id") view=booking::BookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/roadmap") view=roadmaps::RoadmapPage/>
                     <Route path=path!("/resources") view=resources::ResourcesPage/>
+                    // Async: the plans (and the signed-in person's own) are in the HTML; its forms post without JavaScript.
+                    <Route path=path!("/pricing") view=payments::PricingPage ssr=SsrMode::Async/>
                     // Async: a form refused without JavaScript comes back with its messages in the HTML.
                     <Route path=path!("/sign-in") view=accounts::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-up") view=accounts::SignUpPage ssr=SsrMode::Async/>
@@ -170,10 +173,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/listing") view=booking::ListingPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/data") view=accounts::DataPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/billing") view=payments::BillingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/earnings") view=payments::EarningsPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/billing/receipts/:id") view=payments::ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/applications") view=admin::AdminApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=admin::AdminAuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/revenue") view=payments::RevenuePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/assessments") view=assessments::AssessmentsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/assessments/new") view=assessments::AssessmentEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/assessments/:id") view=assessments::AssessmentEditorPage ssr=SsrMode::Async/>

@@ -77,6 +77,7 @@ pub(crate) fn AdminNav() -> impl IntoView {
                 <li><A href="/admin" exact=true>"Users"</A></li>
                 <li><A href="/admin/applications">"Mentor applications"</A></li>
                 <li><A href="/admin/assessments">"Assessments"</A></li>
+                <li><A href="/admin/revenue">"Revenue"</A></li>
                 <li><A href="/admin/audit">"Audit log"</A></li>
             </ul>
         </nav>

@@ -88,6 +88,7 @@ pub fn refund_reason_label(reason: &str) -> &'static str {
         "declined" => "The mentor declined the request",
         "request_expired" => "The mentor didn't answer in time",
         "hold_expired" => "The payment arrived after the hold had expired",
+        "subscription_ended" => "The payment arrived after the checkout had expired",
         _ => "Refund",
     }
 }

@@ -12,11 +12,13 @@
 //! - `worker` (server): submits requested refunds to the provider.
 //! - [`api`]: the server functions, their bodies in `api::ssr`.
 //! - pages: the booking page's payment panel (`booking_panel.rs`), `/account/billing`
-//!   (`billing_page.rs`), `/account/billing/receipts/:id` (`receipt_page.rs`).
+//!   (`billing_page.rs`, with the plan), `/account/billing/receipts/:id` (`receipt_page.rs`),
+//!   `/pricing` (`pricing_page.rs`).
 
 pub mod api;
 mod billing_page;
 mod booking_panel;
+mod earnings_page;
 pub mod domain;
 pub mod earnings;
 pub mod plans;
@@ -26,7 +28,9 @@ pub mod renewals;
 pub mod events;
 #[cfg(feature = "ssr")]
 pub mod provider;
+mod pricing_page;
 mod receipt_page;
+mod revenue_page;
 #[cfg(feature = "ssr")]
 pub mod sandbox;
 #[cfg(feature = "ssr")]
@@ -41,4 +45,7 @@ pub mod worker;
 pub use api::*;
 pub use billing_page::BillingPage;
 pub use booking_panel::{BookingPaymentPanel, PayForm};
+pub use earnings_page::EarningsPage;
+pub use pricing_page::PricingPage;
 pub use receipt_page::ReceiptPage;
+pub use revenue_page::RevenuePage;

@@ -99,6 +99,15 @@ pub struct ProviderEvent {
 }
 
 impl ProviderEvent {
+    /// Our payment's id, when the provider echoes it (`metadata.payment_id` of the object): found
+    /// even before the provider's own id for it is stored, and for events about the PaymentIntent
+    /// behind a Stripe Checkout Session.
+    pub fn payment_reference(&self) -> Option<Uuid> {
+        let object = self.payload.get("data")?.get("object")?;
+        let reference = object.get("metadata").and_then(|metadata| metadata.get("payment_id")).or_else(|| object.get("client_reference_id"))?;
+        reference.as_str().and_then(|id| Uuid::parse_str(id).ok())
+    }
+
     pub fn type_name(&self) -> &str {
         match &self.kind {
             EventKind::PaymentSucceeded { .. } => "payment.succeeded",

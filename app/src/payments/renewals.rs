@@ -64,7 +64,7 @@ pub(super) async fn payment_succeeded(tx: &mut Tx, payment: &PaymentRow, card: C
     match payment.purpose.as_str() {
         "subscription_start" => {
             let end = interval(&sub.billing_interval).after(now);
-            sqlx::query!(
+            let started = sqlx::query!(
                 "update subscriptions set status = 'active', current_period_start = $2, current_period_end = $3,
                         card_reference = coalesce($4, card_reference), card_brand = coalesce($5, card_brand),
                         card_last4 = coalesce($6, card_last4), renewal_attempts = 0, next_attempt_at = null
@@ -77,7 +77,26 @@ pub(super) async fn payment_succeeded(tx: &mut Tx, payment: &PaymentRow, card: C
                 card.last4
             )
             .execute(&mut **tx)
-            .await?;
+            .await?
+            .rows_affected();
+            if started == 0 {
+                // The checkout outlived its subscription (expired, or cancelled for another plan):
+                // the money goes back in full.
+                sqlx::query!(
+                    "insert into refunds (payment_id, organization_id, user_id, amount_minor, currency, reason)
+                     values ($1, $2, $3, $4, $5, 'subscription_ended')",
+                    payment.id,
+                    payment.organization_id,
+                    payment.user_id,
+                    payment.amount_minor,
+                    payment.currency
+                )
+                .execute(&mut **tx)
+                .await?;
+                let amount = super::domain::money(payment.amount_minor, &payment.currency);
+                let body = format!("That checkout had expired, so we're refunding the {amount} in full. Subscribe again from the pricing page.");
+                return tell(tx, sub.user_id, sub.organization_id, "Your payment arrived after the checkout expired", &body, link).await;
+            }
             tell(tx, sub.user_id, sub.organization_id, &format!("Welcome to {}", sub.plan_name), "Your subscription is active.", link).await
         }
         "renewal" => {

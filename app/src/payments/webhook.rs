@@ -44,6 +44,8 @@ pub async fn receive(State(state): State<WebhookState>, Path(provider): Path<Str
     match apply(&state.pool, provider_name(&state), &event).await {
         Ok(Applied::Now) => (StatusCode::OK, "applied").into_response(),
         Ok(Applied::Before) => (StatusCode::OK, "already applied").into_response(),
+        // Nothing kept: the provider delivers it again later, when the payment is ours to see.
+        Ok(Applied::NotYetKnown) => (StatusCode::SERVICE_UNAVAILABLE, "unknown payment; deliver again later").into_response(),
         Err(error) => {
             // The provider retries later; nothing of this event was kept.
             tracing::error!(%error, event = %event.id, "applying a webhook event failed");
@@ -60,6 +62,9 @@ fn provider_name(state: &WebhookState) -> &'static str {
 pub enum Applied {
     Now,
     Before,
+    /// The payment it names isn't (yet) in our books: a worker's transaction that asked the
+    /// provider may not have committed. Nothing is kept, so a redelivery applies it.
+    NotYetKnown,
 }
 
 /// Stores `event` and applies it, once, in one transaction.
@@ -81,29 +86,34 @@ pub async fn apply(pool: &PgPool, provider: &str, event: &ProviderEvent) -> Resu
     }
     match &event.kind {
         EventKind::PaymentSucceeded { provider_payment_id, card_brand, card_last4, card_reference } => {
+            let Some(payment) = payment_for_update(&mut tx, provider, provider_payment_id, event.payment_reference()).await? else {
+                return Ok(Applied::NotYetKnown);
+            };
             let card = super::renewals::Card { brand: card_brand.as_deref(), last4: card_last4.as_deref(), reference: card_reference.as_deref() };
-            succeeded(&mut tx, provider, provider_payment_id, card).await?
+            succeeded(&mut tx, payment, card).await?
         }
         EventKind::PaymentFailed { provider_payment_id, reason } => {
-            if let Some(payment) = payment_for_update(&mut tx, provider, provider_payment_id).await? {
-                // A retried renewal fails again from `failed`: the subscription still counts it.
-                if payment.status.may_become(PaymentStatus::Failed) || payment.status == PaymentStatus::Failed {
-                    sqlx::query!("update payments set status = 'failed', failure_reason = $2 where id = $1", payment.id, reason)
-                        .execute(&mut *tx)
-                        .await?;
-                    if let Some(subscription) = payment.subscription_id {
-                        super::renewals::payment_failed(&mut tx, subscription, payment.id, &payment.purpose, reason).await?;
-                    }
+            let Some(payment) = payment_for_update(&mut tx, provider, provider_payment_id, event.payment_reference()).await? else {
+                return Ok(Applied::NotYetKnown);
+            };
+            // A retried renewal fails again from `failed`: the subscription still counts it.
+            if payment.status.may_become(PaymentStatus::Failed) || payment.status == PaymentStatus::Failed {
+                sqlx::query!("update payments set status = 'failed', failure_reason = $2 where id = $1", payment.id, reason)
+                    .execute(&mut *tx)
+                    .await?;
+                if let Some(subscription) = payment.subscription_id {
+                    super::renewals::payment_failed(&mut tx, subscription, payment.id, &payment.purpose, reason).await?;
                 }
             }
         }
         EventKind::PaymentRequiresAction { provider_payment_id } => {
-            if let Some(payment) = payment_for_update(&mut tx, provider, provider_payment_id).await? {
-                if payment.status.may_become(PaymentStatus::RequiresAction) {
-                    sqlx::query!("update payments set status = 'requires_action', failure_reason = null where id = $1", payment.id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+            let Some(payment) = payment_for_update(&mut tx, provider, provider_payment_id, event.payment_reference()).await? else {
+                return Ok(Applied::NotYetKnown);
+            };
+            if payment.status.may_become(PaymentStatus::RequiresAction) {
+                sqlx::query!("update payments set status = 'requires_action', failure_reason = null where id = $1", payment.id)
+                    .execute(&mut *tx)
+                    .await?;
             }
         }
         EventKind::RefundSucceeded { refund_id, provider_refund_id } => refunded(&mut tx, *refund_id, provider_refund_id).await?,
@@ -141,20 +151,26 @@ pub(super) struct PaymentRow {
     pub currency: String,
 }
 
-async fn payment_for_update(tx: &mut Tx, provider: &str, provider_payment_id: &str) -> Result<Option<PaymentRow>, sqlx::Error> {
+/// The payment an event names: by the provider's id for it, or by ours when the provider echoes
+/// it (`reference`).
+async fn payment_for_update(tx: &mut Tx, provider: &str, provider_payment_id: &str, reference: Option<Uuid>) -> Result<Option<PaymentRow>, sqlx::Error> {
     let payment = sqlx::query_as!(
         PaymentRow,
         r#"select id, status as "status: PaymentStatus", booking_id, subscription_id, purpose,
                   period_start as "period_start: chrono::DateTime<chrono::Utc>", metadata, user_id, organization_id, amount_minor,
                   currency as "currency!"
-             from payments where provider = $1 and provider_payment_id = $2 and deleted_at is null for update"#,
+             from payments
+            where provider = $1 and (provider_payment_id = $2 or id = $3) and deleted_at is null
+            order by provider_payment_id = $2 desc limit 1
+              for update"#,
         provider,
-        provider_payment_id
+        provider_payment_id,
+        reference
     )
     .fetch_optional(&mut **tx)
     .await?;
     if payment.is_none() {
-        tracing::warn!(%provider_payment_id, "a payment event for a payment we don't know");
+        tracing::warn!(%provider_payment_id, "a payment event for a payment we don't know (yet): asking for a redelivery");
     }
     Ok(payment)
 }
@@ -173,8 +189,7 @@ pub(super) async fn tell(tx: &mut Tx, user: Uuid, organization: Uuid, title: &st
     Ok(())
 }
 
-async fn succeeded(tx: &mut Tx, provider: &str, provider_payment_id: &str, card: super::renewals::Card<'_>) -> Result<(), sqlx::Error> {
-    let Some(payment) = payment_for_update(tx, provider, provider_payment_id).await? else { return Ok(()) };
+async fn succeeded(tx: &mut Tx, payment: PaymentRow, card: super::renewals::Card<'_>) -> Result<(), sqlx::Error> {
     if !payment.status.may_become(PaymentStatus::Succeeded) {
         return Ok(());
     }

@@ -36,8 +36,8 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use uuid::Uuid;
 
-const SECRET: &[u8] = b"whsec_waypoint_payments_test";
-const VISA: &str = "4242 4242 4242 4242";
+pub(crate) const SECRET: &[u8] = b"whsec_waypoint_payments_test";
+pub(crate) const VISA: &str = "4242 4242 4242 4242";
 const DECLINED: &str = "4000 0000 0000 0002";
 /// Asks the cardholder to confirm with their bank (3-D Secure).
 const SECURE: &str = "4000 0025 0000 3155";
@@ -53,25 +53,25 @@ fn receipt_number(n: u32) -> String {
 }
 
 /// A card as typed on the checkout page.
-fn card(number: &str) -> cards::CardEntry {
+pub(crate) fn card(number: &str) -> cards::CardEntry {
     let today = Utc::now().date_naive();
     let expiry = format!("12/{:02}", (today.year() + 4) % 100);
     cards::parse(number, &expiry, "123", "Sam Student", today).expect("a test card")
 }
 
 /// The sandbox's id for a checkout, from its URL.
-fn intent_id(url: &str) -> String {
+pub(crate) fn intent_id(url: &str) -> String {
     url.rsplit('/').next().expect("an id").to_string()
 }
 
 /// What the owner sees of a payment.
 #[derive(Debug, Clone)]
-struct Stored {
-    id: Uuid,
-    status: String,
-    amount_minor: i64,
-    fee_minor: i64,
-    refunded_minor: i64,
+pub(crate) struct Stored {
+    pub(crate) id: Uuid,
+    pub(crate) status: String,
+    pub(crate) amount_minor: i64,
+    pub(crate) fee_minor: i64,
+    pub(crate) refunded_minor: i64,
     card_brand: Option<String>,
     card_last4: Option<String>,
     receipt_number: Option<String>,
@@ -86,24 +86,24 @@ type RefundRow = (i64, String, String);
 
 /// One test's site: a database, a mentor's paid listing (60 minutes at 50.00 USD), two students,
 /// the router with the sandbox wired in, serving on a port of its own.
-struct Site {
-    db: TestDb,
-    url: String,
-    host: String,
-    router: axum::Router,
-    sandbox: Sandbox,
+pub(crate) struct Site {
+    pub(crate) db: TestDb,
+    pub(crate) url: String,
+    pub(crate) host: String,
+    pub(crate) router: axum::Router,
+    pub(crate) sandbox: Sandbox,
     /// The Leptos context the server-function bodies read `AppState` from.
-    context: Owner,
-    listing: Listing,
-    org: Uuid,
-    student: SignedIn,
-    other: SignedIn,
-    mentor: SignedIn,
+    pub(crate) context: Owner,
+    pub(crate) listing: Listing,
+    pub(crate) org: Uuid,
+    pub(crate) student: SignedIn,
+    pub(crate) other: SignedIn,
+    pub(crate) mentor: SignedIn,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 impl Site {
-    async fn new(slug: &str) -> Site {
+    pub(crate) async fn new(slug: &str) -> Site {
         let db = TestDb::new().await;
         let org = organization(&db.owner, slug).await;
         let listing = listing(&db.owner, org, &format!("{slug}-mentor"), "organization").await;
@@ -147,7 +147,7 @@ impl Site {
     }
 
     /// `user` holds the listing's paid session at `start`.
-    async fn hold(&self, user: &SignedIn, start: chrono::DateTime<Utc>) -> Uuid {
+    pub(crate) async fn hold(&self, user: &SignedIn, start: chrono::DateTime<Utc>) -> Uuid {
         let (handle, kind) = (self.listing.handle.clone(), self.listing.session_type.to_string());
         act(&self.db.app, user, |tx, u| Box::pin(bookings::hold(tx, u, handle, kind, start.to_rfc3339())))
             .await
@@ -155,7 +155,7 @@ impl Site {
     }
 
     /// The Pay button: `pay_for_booking` with this idempotency key, in the site's context.
-    async fn pay(&self, user: &SignedIn, booking: Uuid, key: Uuid) -> Result<String, AppError> {
+    pub(crate) async fn pay(&self, user: &SignedIn, booking: Uuid, key: Uuid) -> Result<String, AppError> {
         let work = act(&self.db.app, user, move |tx, u| {
             Box::pin(pay_api::pay_for_booking(tx, u, booking, key, "Applying to nursing school".into()))
         });
@@ -164,7 +164,7 @@ impl Site {
 
     /// The sandbox's webhook worker, one pass, to this site's endpoint over HTTP. Every due
     /// event must be acknowledged.
-    async fn deliver(&self) -> u64 {
+    pub(crate) async fn deliver(&self) -> u64 {
         let url = format!("{}/webhooks/payments/sandbox", self.url);
         let delivered =
             delivery::deliver_once(&self.sandbox, &delivery::client(), &url).await.expect("a delivery pass");
@@ -178,7 +178,7 @@ impl Site {
     }
 
     /// A paid, confirmed session: held, paid with the Visa test card, the webhook delivered.
-    async fn paid_session(&self, user: &SignedIn, start: chrono::DateTime<Utc>) -> (Uuid, Stored) {
+    pub(crate) async fn paid_session(&self, user: &SignedIn, start: chrono::DateTime<Utc>) -> (Uuid, Stored) {
         let booking = self.hold(user, start).await;
         let url = self.pay(user, booking, Uuid::new_v4()).await.expect("pay");
         assert!(matches!(self.sandbox.charge(&intent_id(&url), &card(VISA)).await.unwrap(), Charge::Succeeded { .. }));
@@ -189,7 +189,7 @@ impl Site {
         (booking, payment)
     }
 
-    async fn payment(&self, booking: Uuid) -> Stored {
+    pub(crate) async fn payment(&self, booking: Uuid) -> Stored {
         let row = sqlx::query(
             "select id, status::text as status, amount_minor, fee_minor, refunded_minor, card_brand, card_last4::text as card_last4,
                     receipt_number, failure_reason, checkout_url, provider_payment_id, paid_at is not null as paid
@@ -215,7 +215,7 @@ impl Site {
         }
     }
 
-    async fn refunds(&self, payment: Uuid) -> Vec<RefundRow> {
+    pub(crate) async fn refunds(&self, payment: Uuid) -> Vec<RefundRow> {
         sqlx::query_as(
             "select amount_minor, reason, status::text from refunds where payment_id = $1 order by created_at",
         )
@@ -226,7 +226,7 @@ impl Site {
     }
 
     /// The titles of `user`'s payment notifications, oldest first.
-    async fn told(&self, user: Uuid) -> Vec<String> {
+    pub(crate) async fn told(&self, user: Uuid) -> Vec<String> {
         sqlx::query_scalar(
             "select title from notifications where user_id = $1 and kind = 'payment' order by created_at, title",
         )
@@ -236,7 +236,7 @@ impl Site {
         .unwrap()
     }
 
-    async fn count(&self, sql: &str) -> i64 {
+    pub(crate) async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.db.owner).await.unwrap_or_else(|error| panic!("{sql}: {error}"))
     }
 
@@ -462,6 +462,7 @@ async fn one_idempotency_key_starts_one_checkout_and_is_refused_for_another_book
         description: "Career chat".into(),
         return_url: format!("{}/booking/x", site.url),
         idempotency_key: "key-1".into(),
+        save_card: false,
     };
     let once = site.sandbox.create_checkout(request.clone()).await.expect("checkout");
     let again = site.sandbox.create_checkout(request.clone()).await.expect("replayed");

@@ -112,9 +112,20 @@ impl Sandbox {
         Ok(())
     }
 
-    fn intent_object(id: &str, amount: i64, currency: &str, status: &str, card: Option<(&str, &str)>, error: Option<&str>, kept: Option<&str>) -> serde_json::Value {
+    #[allow(clippy::too_many_arguments)]
+    fn intent_object(
+        id: &str,
+        reference: &str,
+        amount: i64,
+        currency: &str,
+        status: &str,
+        card: Option<(&str, &str)>,
+        error: Option<&str>,
+        kept: Option<&str>,
+    ) -> serde_json::Value {
         json!({
             "id": id, "object": "payment_intent", "amount": amount, "currency": currency.to_ascii_lowercase(),
+            "metadata": { "payment_id": reference },
             "status": status, "payment_method": kept,
             "payment_method_details": card.map(|(brand, last4)| json!({ "card": { "brand": brand, "last4": last4 } })),
             "last_payment_error": error.map(|message| json!({ "message": message })),
@@ -144,7 +155,8 @@ impl Sandbox {
     pub async fn charge(&self, id: &str, card: &CardEntry) -> Result<Charge, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let Some(intent) = sqlx::query!(
-            r#"select amount_minor, currency as "currency!", status, return_url from sandbox.payment_intents where id = $1 for update"#,
+            r#"select amount_minor, currency as "currency!", status, return_url, merchant_reference
+                 from sandbox.payment_intents where id = $1 for update"#,
             id
         )
         .fetch_optional(&mut *tx)
@@ -176,7 +188,16 @@ impl Sandbox {
         .execute(&mut *tx)
         .await?;
         let kept = if status == "succeeded" { Self::keep_card(&mut tx, id, &card.digits, card.brand, card.last4()).await? } else { None };
-        let object = Self::intent_object(id, intent.amount_minor, &intent.currency, status, Some((card.brand, card.last4())), error, kept.as_deref());
+        let object = Self::intent_object(
+            id,
+            &intent.merchant_reference,
+            intent.amount_minor,
+            &intent.currency,
+            status,
+            Some((card.brand, card.last4())),
+            error,
+            kept.as_deref(),
+        );
         Self::record_event(&mut tx, event, object).await?;
         tx.commit().await?;
         self.wake.notify_one();
@@ -191,7 +212,7 @@ impl Sandbox {
     pub async fn authenticate(&self, id: &str, approve: bool) -> Result<Charge, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let Some(intent) = sqlx::query!(
-            r#"select amount_minor, currency as "currency!", status, return_url, card_brand, card_last4, card_number
+            r#"select amount_minor, currency as "currency!", status, return_url, card_brand, card_last4, card_number, merchant_reference
                  from sandbox.payment_intents where id = $1 for update"#,
             id
         )
@@ -219,7 +240,8 @@ impl Sandbox {
             (true, Some((brand, last4)), Some(number)) => Self::keep_card(&mut tx, id, number, brand, last4).await?,
             _ => None,
         };
-        let object = Self::intent_object(id, intent.amount_minor, &intent.currency, status, card, error, kept.as_deref());
+        let object =
+            Self::intent_object(id, &intent.merchant_reference, intent.amount_minor, &intent.currency, status, card, error, kept.as_deref());
         Self::record_event(&mut tx, event, object).await?;
         tx.commit().await?;
         self.wake.notify_one();
@@ -379,7 +401,9 @@ impl Sandbox {
         .execute(&mut *tx)
         .await
         .map_err(unavailable)?;
-        let object = Self::intent_object(&id, request.amount_minor, &request.currency, status, Some((&card.brand, &card.last4)), error, None);
+        let reference = request.payment_id.to_string();
+        let object =
+            Self::intent_object(&id, &reference, request.amount_minor, &request.currency, status, Some((&card.brand, &card.last4)), error, None);
         Self::record_event(&mut tx, event, object).await.map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)?;
         self.wake.notify_one();
