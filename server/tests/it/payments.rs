@@ -932,3 +932,40 @@ async fn the_payer_and_the_mentor_see_a_payment_and_only_the_payer_gets_the_rece
         .expect("their administrator's copy");
     assert_eq!(receipt.number, receipt_number(1));
 }
+
+/// A partial refund (an administrator's goodwill gesture, asked for as a refunds row) goes to the
+/// provider for that amount only; the payment is partly refunded, then refunded once the rest
+/// follows, and the receipt's total is what was kept.
+#[tokio::test]
+async fn a_partial_refund_then_the_rest() {
+    let site = Site::new("partial").await;
+    let (db, student) = (&site.db, &site.student);
+    let (booking, payment) = site.paid_session(student, at(3, 10, 0)).await;
+    let ask = |amount: i64| {
+        sqlx::query(
+            "insert into refunds (payment_id, organization_id, user_id, amount_minor, currency, reason)
+             values ($1, $2, $3, $4, 'USD', 'cancelled_by_administrator')",
+        )
+        .bind(payment.id)
+        .bind(site.org)
+        .bind(student.user_id)
+        .bind(amount)
+        .execute(&db.owner)
+    };
+    ask(2000).await.expect("a partial refund");
+    assert_eq!(run_once(&db.owner, &site.sandbox).await.unwrap().submitted, 1);
+    assert_eq!(site.deliver().await, 1);
+    let partly = site.payment(booking).await;
+    assert_eq!((partly.status.as_str(), partly.refunded_minor), ("partially_refunded", 2000));
+    let sent: i64 = sqlx::query_scalar("select amount_minor from sandbox.refunds").fetch_one(&db.owner).await.unwrap();
+    assert_eq!(sent, 2000, "the provider refunded that much only");
+    let receipt = act(&db.app, student, |tx, u| Box::pin(pay_api::receipt(tx, u, payment.id))).await.unwrap();
+    assert_eq!((receipt.status, receipt.net), (PaymentStatus::PartiallyRefunded, money(PRICE_MINOR - 2000, "USD")));
+    // More than what is left is refused; the rest is accepted and settles it.
+    assert_eq!(sqlstate(ask(PRICE_MINOR - 2000 + 1).await), "23514");
+    ask(PRICE_MINOR - 2000).await.expect("the rest");
+    assert_eq!(run_once(&db.owner, &site.sandbox).await.unwrap().submitted, 1);
+    assert_eq!(site.deliver().await, 1);
+    let refunded = site.payment(booking).await;
+    assert_eq!((refunded.status.as_str(), refunded.refunded_minor), ("refunded", PRICE_MINOR));
+}
