@@ -285,6 +285,7 @@ create table sandbox.payment_intents (
     description      text not null,
     merchant_reference text not null,
     return_url       text not null,
+    cancel_url       text not null default '',
     status           text not null check (status in ('requires_payment_method', 'requires_action', 'succeeded', 'canceled')),
     card_brand       text,
     card_last4       char(4),

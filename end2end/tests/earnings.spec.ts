@@ -128,6 +128,8 @@ test("a mentor reads her statements and ledger and saves where she is paid", asy
   await account.fill(IBAN);
   await save.click();
   await expect(payout.getByRole("status")).toHaveText(SAVED);
+  // The page reloads its data in place: the keyboard focus stays on the button.
+  await expect(save).toBeFocused();
   await expect(current).toHaveText(/^IBAN ending in 5432, updated \d{1,2} [A-Z][a-z]{2} \d{4}$/);
   await expect(account).toHaveValue("");
   await expect(holder).toHaveValue("");

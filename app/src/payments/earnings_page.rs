@@ -98,7 +98,9 @@ fn earnings_view(earnings: Earnings, save: ServerAction<SavePayoutAccount>, form
                     hint="Spaces are fine. Once saved, only its last four characters are ever shown."/>
                 <ActionOutcome value=move || save.value().get().map(|answer| answer.map(|_| ()))
                     success="Saved. Only the last four characters are shown."/>
-                <button type="submit" class="button" disabled=move || save.pending().get()>"Save payout details"</button>
+                // Not disabled while saving: a focused button that becomes disabled loses the
+                // keyboard focus to the page (saving twice only saves the same details again).
+                <button type="submit" class="button" aria-busy=move || save.pending().get().then_some("true")>"Save payout details"</button>
               </WithFeedback>
             </ActionForm>
         </section>

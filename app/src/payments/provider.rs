@@ -34,8 +34,10 @@ pub struct CheckoutRequest {
     pub currency: String,
     /// What the cardholder sees ("Career session with Amara Okafor, Tue 3 Dec 14:00").
     pub description: String,
-    /// Where the provider sends the cardholder afterwards.
+    /// Where the provider sends the cardholder once they have paid (or tried to).
     pub return_url: String,
+    /// Where "cancel and go back" leads, without paying.
+    pub cancel_url: String,
     /// The same key with the same request replays the first answer.
     pub idempotency_key: String,
     /// Keep the card for later charges without the cardholder (a subscription's renewals): its

@@ -192,7 +192,7 @@ impl Stripe {
             ("line_items[0][price_data][unit_amount]", request.amount_minor.to_string()),
             ("line_items[0][price_data][product_data][name]", name),
             ("success_url", request.return_url.clone()),
-            ("cancel_url", request.return_url),
+            ("cancel_url", request.cancel_url),
             ("client_reference_id", payment_id.clone()),
             ("metadata[payment_id]", payment_id.clone()),
             ("payment_intent_data[metadata][payment_id]", payment_id),
@@ -407,6 +407,7 @@ mod tests {
             currency: "GBP".into(),
             description: "Career conversation with Amara Okafor, Tue 3 Dec 14:00".into(),
             return_url: "https://waypoint.example/booking/42?checkout=done".into(),
+            cancel_url: "https://waypoint.example/booking/42".into(),
             idempotency_key: "pay-key-1".into(),
             save_card,
         }
@@ -476,7 +477,7 @@ mod tests {
                     "Career conversation with Amara Okafor, Tue 3 Dec 14:00"
                 ),
                 ("success_url", "https://waypoint.example/booking/42?checkout=done"),
-                ("cancel_url", "https://waypoint.example/booking/42?checkout=done"),
+                ("cancel_url", "https://waypoint.example/booking/42"),
                 ("client_reference_id", payment),
                 ("metadata[payment_id]", payment),
                 ("payment_intent_data[metadata][payment_id]", payment),

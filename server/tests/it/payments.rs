@@ -461,6 +461,7 @@ async fn one_idempotency_key_starts_one_checkout_and_is_refused_for_another_book
         currency: "USD".into(),
         description: "Career chat".into(),
         return_url: format!("{}/booking/x", site.url),
+        cancel_url: format!("{}/booking/x", site.url),
         idempotency_key: "key-1".into(),
         save_card: false,
     };

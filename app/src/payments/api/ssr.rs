@@ -105,6 +105,7 @@ pub async fn pay_for_booking(tx: &mut Tx, user: &SignedIn, id: Uuid, key: Uuid, 
                         listing.zone().name()
                     ),
                     return_url: format!("{}/booking/{id}?checkout=done", payments.site_url),
+                    cancel_url: format!("{}/booking/{id}", payments.site_url),
                     idempotency_key: payment_id.to_string(),
                     save_card: false,
                 })

@@ -173,8 +173,8 @@ pub async fn subscribe(tx: &mut Tx, user: &SignedIn, plan_code: String, key: Uui
                 "You're on a free trial: subscribe to the plan you're trying, or change plan once it has started.".into(),
             ));
         }
-        Some(row) if row.status == SubscriptionStatus::Incomplete && row.plan_code != plan.code => {
-            // Another plan's unpaid checkout is given up for this one.
+        Some(row) if row.status == SubscriptionStatus::Incomplete && (trial || row.plan_code != plan.code) => {
+            // An unpaid checkout is given up for a trial or another plan's checkout.
             sqlx::query!("update subscriptions set status = 'cancelled', cancelled_at = now(), ended_at = now() where id = $1", row.id)
                 .execute(&mut **tx)
                 .await?;
@@ -227,6 +227,7 @@ pub async fn subscribe(tx: &mut Tx, user: &SignedIn, plan_code: String, key: Uui
             currency: plan.currency.clone(),
             description: format!("Waypoint {}, {}ly", plan.name, plan.interval.as_str()),
             return_url: format!("{}/account/billing?checkout=done", payments.site_url),
+            cancel_url: format!("{}/account/billing", payments.site_url),
             idempotency_key: payment_id.to_string(),
             save_card: true,
         })

@@ -98,7 +98,7 @@ fn checkout_form(intent: &IntentView, form: &CardForm, errors: &CardErrors, decl
         amount = escape(&money(intent)),
         description = escape(&intent.description),
         id = escape(&intent.id),
-        back = escape(&intent.return_url),
+        back = escape(if intent.cancel_url.is_empty() { &intent.return_url } else { &intent.cancel_url }),
         number = field("number", "Card number", &form.number, errors.number.as_ref(), r#"inputmode="numeric" autocomplete="cc-number""#),
         expiry = field("expiry", "Expiry (MM/YY)", &form.expiry, errors.expiry.as_ref(), r#"autocomplete="cc-exp" placeholder="MM/YY""#),
         cvc = field("cvc", "Security code", &form.cvc, errors.cvc.as_ref(), r#"inputmode="numeric" autocomplete="cc-csc""#),

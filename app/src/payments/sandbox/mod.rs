@@ -68,6 +68,7 @@ pub struct IntentView {
     pub currency: String,
     pub description: String,
     pub return_url: String,
+    pub cancel_url: String,
     pub status: String,
     pub last_error: Option<String>,
 }
@@ -92,7 +93,7 @@ impl Sandbox {
     pub async fn intent(&self, id: &str) -> Result<Option<IntentView>, sqlx::Error> {
         sqlx::query_as!(
             IntentView,
-            r#"select id, amount_minor, currency as "currency!", description, return_url, status, last_error
+            r#"select id, amount_minor, currency as "currency!", description, return_url, cancel_url, status, last_error
                  from sandbox.payment_intents where id = $1"#,
             id
         )
@@ -256,13 +257,14 @@ impl Sandbox {
             return Err(ProviderError::Refused("the amount must be positive".into()));
         }
         let request_hash = hash(&json!([
-            request.payment_id, request.amount_minor, request.currency, request.description, request.return_url, request.save_card
+            request.payment_id, request.amount_minor, request.currency, request.description, request.return_url,
+            request.cancel_url, request.save_card
         ]));
         let id = new_id("pi");
         let inserted = sqlx::query_scalar!(
             "insert into sandbox.payment_intents (id, amount_minor, currency, description, merchant_reference, return_url,
-                                                  status, idempotency_key, request_hash, save_card)
-             values ($1, $2, $3, $4, $5, $6, 'requires_payment_method', $7, $8, $9)
+                                                  status, idempotency_key, request_hash, save_card, cancel_url)
+             values ($1, $2, $3, $4, $5, $6, 'requires_payment_method', $7, $8, $9, $10)
              on conflict (idempotency_key) do nothing
              returning id",
             id,
@@ -273,7 +275,8 @@ impl Sandbox {
             request.return_url,
             request.idempotency_key,
             request_hash,
-            request.save_card
+            request.save_card,
+            request.cancel_url
         )
         .fetch_optional(&self.pool)
         .await
