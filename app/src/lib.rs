@@ -49,7 +49,7 @@ pub const SIGN_IN_HOOKS: accounts::hooks::SignInHooks = accounts::hooks::SignInH
 /// refusal for its page and sends the browser back (`plain_form_posts`); a refused plain post to
 /// any other function is answered with the error itself, so no message is ever dropped.
 #[cfg(feature = "ssr")]
-pub fn forms_with_feedback() -> [&'static str; 6] {
+pub fn forms_with_feedback() -> [&'static str; 7] {
     use server_fn::ServerFn;
     [
         <accounts::api::SignIn as ServerFn>::PATH,
@@ -58,6 +58,7 @@ pub fn forms_with_feedback() -> [&'static str; 6] {
         <accounts::mentor_application::api::ApplyToMentor as ServerFn>::PATH,
         <assessments::api::SaveAnswers as ServerFn>::PATH,
         <payments::api::PayForBooking as ServerFn>::PATH,
+        <payments::api::SavePayoutAccount as ServerFn>::PATH,
     ]
 }
 

@@ -11,7 +11,7 @@ use super::api::{
 use super::domain::{BookingAction, BookingDetail, BookingStatus, Party};
 use crate::error::AppError;
 use crate::payments::api::{payment_for_booking, PayForBooking};
-use crate::payments::domain::{BookingPayment, PaymentStatus};
+use crate::payments::domain::BookingPayment;
 use crate::payments::{BookingPaymentPanel, PayForm};
 use crate::ui::{form_flash, textarea_text, ActionOutcome, ErrorMessages, FormFeedback, PageMeta};
 use leptos::prelude::*;
@@ -63,6 +63,9 @@ impl Actions {
     }
 }
 
+/// How many times (two seconds apart) a page back from paying asks again.
+const RECHECKS: u32 = 30;
+
 type NewTimes = Resource<Result<Vec<SlotDay>, AppError>>;
 
 /// `/booking/:id`
@@ -71,8 +74,10 @@ pub fn BookingPage() -> impl IntoView {
     // Resources are made here, not inside RequireUser's children (hydration ids; admin/users.rs).
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok());
-    // Back from the provider's payment page: a payment still on its way is checked again every
-    // couple of seconds (`recheck`) until the provider's event has been applied, for a minute.
+    // Back from the provider's payment page: while the booking is still held, it is read again
+    // every couple of seconds (`recheck`) until the provider's event has been applied, for a
+    // minute. The event may land between reading the booking and reading its payment, or after
+    // both (a second card after a declined one), so the booking's state decides, not the payment's.
     let returning = use_query_map().with_untracked(|query| query.get("checkout").as_deref() == Some("done"));
     let recheck = RwSignal::new(0_u32);
     let actions = Actions::new();
@@ -98,10 +103,9 @@ pub fn BookingPage() -> impl IntoView {
         },
     );
     Effect::new(move |_| {
-        let processing = payment.get().and_then(Result::ok).flatten().is_some_and(|payment| {
-            matches!(payment.status, PaymentStatus::Pending | PaymentStatus::RequiresAction)
-        });
-        if returning && processing && recheck.get_untracked() < 30 {
+        let held = detail.get().and_then(Result::ok).is_some_and(|detail| detail.status == BookingStatus::Hold);
+        let paying = payment.get().and_then(Result::ok).flatten().is_some();
+        if returning && held && paying && recheck.get_untracked() < RECHECKS {
             set_timeout(move || recheck.update(|n| *n += 1), std::time::Duration::from_secs(2));
         }
     });
@@ -129,7 +133,8 @@ pub fn BookingPage() -> impl IntoView {
                         let payment = payment.await;
                         match detail.await {
                             Ok(detail) => {
-                                let money = PaymentPart { payment: payment?, returning, feedback };
+                                let checking = returning && detail.status == BookingStatus::Hold && recheck.get_untracked() < RECHECKS;
+                                let money = PaymentPart { payment: payment?, checking, feedback };
                                 Ok(booking_view(detail, actions, choosing, new_times, money).into_any())
                             }
                             Err(AppError::NotFound(_)) => Ok(view! {
@@ -148,7 +153,8 @@ pub fn BookingPage() -> impl IntoView {
 /// What the page knows of the booking's payment.
 struct PaymentPart {
     payment: Option<BookingPayment>,
-    returning: bool,
+    /// Back from paying, the booking still held: the payment's outcome is on its way.
+    checking: bool,
     feedback: FormFeedback,
 }
 
@@ -196,7 +202,7 @@ fn booking_view(
             hold_forms(id, detail.requires_approval, minutes_left, can(BookingAction::Release), actions).into_any()
         }
     });
-    let payment = money.payment.map(|payment| view! { <BookingPaymentPanel payment returning=money.returning/> });
+    let payment = money.payment.map(|payment| view! { <BookingPaymentPanel payment checking=money.checking/> });
     let answer = can(BookingAction::Accept).then(|| answer_forms(id, can(BookingAction::Decline), actions));
     let cancel = can(BookingAction::Cancel).then(|| cancel_form(id, detail.free_cancellation_hours, actions));
     let reschedule = can(BookingAction::Reschedule).then(|| reschedule_part(id, actions, choosing, new_times));

@@ -64,14 +64,16 @@ pub fn PayForm(
     }
 }
 
-/// The payment's state; `returning` when the browser just came back from the payment page, so a
-/// payment still on its way says it is being checked (the page asks again meanwhile).
+/// The payment's state; `checking` when the browser just came back from the payment page and
+/// the booking is still held, so a payment on its way says it is being checked (the page asks
+/// again meanwhile) rather than showing an earlier card's decline.
 #[component]
-pub fn BookingPaymentPanel(payment: BookingPayment, returning: bool) -> impl IntoView {
+pub fn BookingPaymentPanel(payment: BookingPayment, checking: bool) -> impl IntoView {
     let BookingPayment { id, status, amount, checkout_url, failure_reason, card, receipt_number, refunds } = payment;
-    let checking = returning && matches!(status, PaymentStatus::Pending | PaymentStatus::RequiresAction);
+    let checking = checking && !status.was_paid();
+    let failure_reason = failure_reason.filter(|_| !checking);
     let state = if checking { "Checking your payment…".to_string() } else { status.label().to_string() };
-    let retry = checkout_url.map(|url| {
+    let retry = checkout_url.filter(|_| !checking).map(|url| {
         let label = if status == PaymentStatus::Failed { "Try another card" } else { "Continue to payment" };
         view! { <p><a class="button button--secondary" href=url rel="external">{label}</a></p> }
     });

@@ -1,5 +1,6 @@
 //! Payments: paying for sessions through a payment provider, refunds by the cancellation policy,
-//! receipts and a person's billing history.
+//! receipts and a person's billing history; plans and subscriptions; mentors' earnings and
+//! payouts; revenue for administrators.
 //!
 //! - [`domain`]: a payment's and a refund's status machines (the database enforces the same), the
 //!   platform fee, what the pages show.
@@ -10,10 +11,15 @@
 //! - `events` (server): reading a provider's event body.
 //! - `webhook` (server): the endpoint every state change comes in through, applied at most once.
 //! - `worker` (server): submits requested refunds to the provider.
-//! - [`api`]: the server functions, their bodies in `api::ssr`.
-//! - pages: the booking page's payment panel (`booking_panel.rs`), `/account/billing`
-//!   (`billing_page.rs`, with the plan), `/account/billing/receipts/:id` (`receipt_page.rs`),
-//!   `/pricing` (`pricing_page.rs`).
+//! - [`plans`]: plans, entitlements and proration; `renewals` (server): the subscriptions worker
+//!   and what payment events do to a subscription.
+//! - [`earnings`]: mentors' payout details and ledger, administrators' revenue.
+//! - [`api`]: the server functions, their bodies in `api::ssr`, `api::subscriptions` and
+//!   `api::earnings`.
+//! - pages: the booking page's payment panel (`booking_panel.rs`), `/pricing`
+//!   (`pricing_page.rs`), `/account/billing` (`billing_page.rs`, with the plan),
+//!   `/account/billing/receipts/:id` (`receipt_page.rs`), `/account/earnings`
+//!   (`earnings_page.rs`), `/admin/revenue` (`revenue_page.rs`).
 
 pub mod api;
 mod billing_page;

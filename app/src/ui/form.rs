@@ -28,9 +28,11 @@ impl FormFlash {
     /// The session entry the server's layer writes and [`take_form_flash`] removes.
     pub const SESSION_KEY: &'static str = "waypoint.form";
 
-    /// Whether a field's value may be kept and shown again.
+    /// Whether a field's value may be kept and shown again: never a password or a bank account
+    /// number (the session would hold it, and the page would type it back in).
     pub fn keeps(field: &str) -> bool {
-        !field.to_ascii_lowercase().contains("password")
+        let field = field.to_ascii_lowercase();
+        !field.contains("password") && field != "account"
     }
 }
 
@@ -178,6 +180,7 @@ mod tests {
         assert!(!FormFlash::keeps("password"));
         assert!(!FormFlash::keeps("new_password"));
         assert!(!FormFlash::keeps("current_password"));
+        assert!(!FormFlash::keeps("account"), "a bank account number");
         assert!(FormFlash::keeps("email"));
     }
 }

@@ -123,7 +123,7 @@ pub async fn revenue(tx: &mut Tx) -> Result<Vec<RevenueRow>, AppError> {
            select o.name as organization, to_char(m.at at time zone 'UTC', 'YYYY-MM') as "month!", m.currency as "currency!",
                   coalesce(sum(m.paid) filter (where m.purpose = 'session'), 0)::bigint as "session_payments!",
                   coalesce(sum(m.amount) filter (where m.purpose = 'session' and m.paid = 1), 0)::bigint as "gross!",
-                  coalesce(-sum(m.amount) filter (where m.paid = 0), 0)::bigint as "refunds!",
+                  coalesce(-sum(m.amount) filter (where m.purpose = 'session' and m.paid = 0), 0)::bigint as "refunds!",
                   coalesce(sum(m.fee) filter (where m.purpose = 'session'), 0)::bigint as "fees!",
                   coalesce(sum(m.amount) filter (where m.purpose <> 'session'), 0)::bigint as "subscriptions!"
              from moves m join organizations o on o.id = m.organization_id
