@@ -1,5 +1,5 @@
-import type { Browser, Locator, Page } from "@playwright/test";
-import { test, expect, expectNoAxeViolations, waitForHydration } from "./support";
+import type { Locator, Page } from "@playwright/test";
+import { test, expect, expectNoAxeViolations, waitForHydration, DEMO_PASSWORDS, signInAs as signIn, personAs as person } from "./support";
 
 // Mentors' earnings (/account/earnings) and administrators' revenue (/admin/revenue), on the demo
 // data (README lists the accounts): Sam paid Amara £35.00 for each of his two demo sessions, so
@@ -8,9 +8,9 @@ import { test, expect, expectNoAxeViolations, waitForHydration } from "./support
 // Payout details are an IBAN checked by its mod-97 digits; only its last four characters ever
 // come back. Not Priya: accounts.spec.ts locks her sign-in on purpose.
 
-const MENTOR_PASSWORD = "waypoint-mentor-demo";
-const STUDENT_PASSWORD = "waypoint-student-demo";
-const ORG_ADMIN_PASSWORD = "waypoint-orgadmin-demo";
+const MENTOR_PASSWORD = DEMO_PASSWORDS.mentor;
+const STUDENT_PASSWORD = DEMO_PASSWORDS.student;
+const ORG_ADMIN_PASSWORD = DEMO_PASSWORDS.orgAdmin;
 const TYPO = "GB82 WEST 1234 5698 7654 33";
 const IBAN = "GB82 WEST 1234 5698 7654 32";
 const CHECK_DIGITS = "This IBAN's check digits don't match: check it for a typo.";
@@ -19,23 +19,6 @@ const RIVERSIDE = "Riverside Career Centre";
 
 // Several pages a test, and axe on each.
 test.describe.configure({ timeout: 90_000 });
-
-async function signIn(page: Page, login: string, password: string) {
-  await page.goto("/sign-in");
-  await waitForHydration(page);
-  await page.getByLabel("Email or username").fill(login);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-}
-
-/** A second person in their own browser context, signed in. */
-async function person(browser: Browser, baseURL: string | undefined, login: string, password: string) {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await signIn(page, login, password);
-  return { context, page };
-}
 
 /** The text of each cell of a table row (its row header included). */
 async function cells(row: Locator) {

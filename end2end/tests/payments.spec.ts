@@ -1,5 +1,5 @@
 import type { Locator, Page } from "@playwright/test";
-import { test, expect, collectPageErrors, expectNoAxeViolations, waitForHydration } from "./support";
+import { test, expect, collectPageErrors, expectNoAxeViolations, waitForHydration, signInAs as signIn } from "./support";
 
 // Paying for sessions through the sandbox provider (the default when no real provider is set):
 // the booking page's "Pay <price>" goes to the sandbox's hosted checkout, /sandbox/checkout/<id>
@@ -12,7 +12,6 @@ import { test, expect, collectPageErrors, expectNoAxeViolations, waitForHydratio
 // offered (the one that must be refundable: the first one more than a day ahead) and reads back
 // what it chose, never a fixed time.
 
-const STUDENT_PASSWORD = "waypoint-student-demo";
 const PRICE = "£35.00";
 const VISA = "4242 4242 4242 4242";
 const DECLINED = "4000 0000 0000 0002";
@@ -22,14 +21,6 @@ const TYPO = "4242 4242 4242 4241";
 // Several pages a test, and axe on each.
 test.describe.configure({ timeout: 120_000 });
 
-async function signIn(page: Page, login: string) {
-  await page.goto("/sign-in");
-  await waitForHydration(page);
-  await page.getByLabel("Email or username").fill(login);
-  await page.getByLabel("Password").fill(STUDENT_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/account$/);
-}
 
 /**
  * The errors worth failing on. The sandbox answers a declined card 402 and a form to correct

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Browser, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 
 /**
@@ -55,4 +55,29 @@ export function collectPageErrors(page: Page): string[] {
     }
   });
   return errors;
+}
+
+/** The demo accounts' passwords (README.md lists the accounts). */
+export const DEMO_PASSWORDS = {
+  student: "waypoint-student-demo",
+  mentor: "waypoint-mentor-demo",
+  orgAdmin: "waypoint-orgadmin-demo",
+} as const;
+
+/** Signs in on /sign-in and waits for the account page. */
+export async function signInAs(page: Page, login: string, password: string = DEMO_PASSWORDS.student) {
+  await page.goto("/sign-in");
+  await waitForHydration(page);
+  await page.getByLabel("Email or username").fill(login);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+}
+
+/** A second person in their own browser context, signed in. */
+export async function personAs(browser: Browser, baseURL: string | undefined, login: string, password: string) {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await signInAs(page, login, password);
+  return { context, page };
 }

@@ -11,7 +11,7 @@
 
 use super::plans::{prorate, BillingInterval};
 use super::provider::{PaymentProvider, ProviderError, SavedCardCharge};
-use super::webhook::{tell, PaymentRow};
+use super::webhook::{refund_in_full, tell, PaymentRow};
 use crate::db::Tx;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgPool;
@@ -82,17 +82,7 @@ pub(super) async fn payment_succeeded(tx: &mut Tx, payment: &PaymentRow, card: C
             if started == 0 {
                 // The checkout outlived its subscription (expired, or cancelled for another plan):
                 // the money goes back in full.
-                sqlx::query!(
-                    "insert into refunds (payment_id, organization_id, user_id, amount_minor, currency, reason)
-                     values ($1, $2, $3, $4, $5, 'subscription_ended')",
-                    payment.id,
-                    payment.organization_id,
-                    payment.user_id,
-                    payment.amount_minor,
-                    payment.currency
-                )
-                .execute(&mut **tx)
-                .await?;
+                refund_in_full(tx, payment, "subscription_ended").await?;
                 let amount = super::domain::money(payment.amount_minor, &payment.currency);
                 let body = format!("That checkout had expired, so we're refunding the {amount} in full. Subscribe again from the pricing page.");
                 return tell(tx, sub.user_id, sub.organization_id, "Your payment arrived after the checkout expired", &body, link).await;

@@ -175,6 +175,23 @@ async fn payment_for_update(tx: &mut Tx, provider: &str, provider_payment_id: &s
     Ok(payment)
 }
 
+/// Asks for the whole of `payment` back (the payments worker submits it), for `reason`.
+pub(super) async fn refund_in_full(tx: &mut Tx, payment: &PaymentRow, reason: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "insert into refunds (payment_id, organization_id, user_id, amount_minor, currency, reason)
+         values ($1, $2, $3, $4, $5, $6)",
+        payment.id,
+        payment.organization_id,
+        payment.user_id,
+        payment.amount_minor,
+        payment.currency,
+        reason
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 pub(super) async fn tell(tx: &mut Tx, user: Uuid, organization: Uuid, title: &str, body: &str, payload: serde_json::Value) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "insert into notifications (user_id, organization_id, kind, title, body, payload) values ($1, $2, 'payment', $3, $4, $5)",
@@ -238,17 +255,7 @@ async fn succeeded(tx: &mut Tx, payment: PaymentRow, card: super::renewals::Card
         // Expiring the hold asks for the refund (bookings_refund_on_end).
         sqlx::query!("update bookings set status = 'expired' where id = $1", booking_id).execute(&mut **tx).await?;
     } else {
-        sqlx::query!(
-            "insert into refunds (payment_id, organization_id, user_id, amount_minor, currency, reason)
-             values ($1, $2, $3, $4, $5, 'hold_expired')",
-            payment.id,
-            payment.organization_id,
-            payment.user_id,
-            payment.amount_minor,
-            payment.currency
-        )
-        .execute(&mut **tx)
-        .await?;
+        refund_in_full(tx, &payment, "hold_expired").await?;
     }
     tell(
         tx,
