@@ -77,7 +77,7 @@ pub fn BookingPage() -> impl IntoView {
     // Back from the provider's payment page: while the booking is still held, it is read again
     // every couple of seconds (`recheck`) until the provider's event has been applied, for a
     // minute. The event may land between reading the booking and reading its payment, or after
-    // both (a second card after a declined one), so the booking's state decides, not the payment's.
+    // both (a second card after a declined one): it asks again while either says "not yet".
     let returning = use_query_map().with_untracked(|query| query.get("checkout").as_deref() == Some("done"));
     let recheck = RwSignal::new(0_u32);
     let actions = Actions::new();
@@ -104,8 +104,9 @@ pub fn BookingPage() -> impl IntoView {
     );
     Effect::new(move |_| {
         let held = detail.get().and_then(Result::ok).is_some_and(|detail| detail.status == BookingStatus::Hold);
-        let paying = payment.get().and_then(Result::ok).flatten().is_some();
-        if returning && held && paying && recheck.get_untracked() < RECHECKS {
+        let payment = payment.get().and_then(Result::ok).flatten();
+        let unpaid = payment.as_ref().is_some_and(|payment| !payment.status.was_paid());
+        if returning && payment.is_some() && (held || unpaid) && recheck.get_untracked() < RECHECKS {
             set_timeout(move || recheck.update(|n| *n += 1), std::time::Duration::from_secs(2));
         }
     });
@@ -133,8 +134,12 @@ pub fn BookingPage() -> impl IntoView {
                         let payment = payment.await;
                         match detail.await {
                             Ok(detail) => {
-                                let checking = returning && detail.status == BookingStatus::Hold && recheck.get_untracked() < RECHECKS;
-                                let money = PaymentPart { payment: payment?, checking, feedback };
+                                let payment = payment?;
+                                let unpaid = payment.as_ref().is_some_and(|payment| !payment.status.was_paid());
+                                let checking = returning
+                                    && (detail.status == BookingStatus::Hold || unpaid)
+                                    && recheck.get_untracked() < RECHECKS;
+                                let money = PaymentPart { payment, checking, feedback };
                                 Ok(booking_view(detail, actions, choosing, new_times, money).into_any())
                             }
                             Err(AppError::NotFound(_)) => Ok(view! {
