@@ -40,6 +40,18 @@ pub fn SiteHeader() -> impl IntoView {
 #[component]
 fn AccountMenu() -> impl IntoView {
     let auth = crate::accounts::use_auth();
+    // The notification badge's count at page load, made here rather than inside the Suspend
+    // below, whose children the server may run twice (hydration ids; see admin/users.rs).
+    // Read again when someone signs in or out; a visitor has none to read.
+    let unread = Resource::new(
+        move || (auth.sign_in.version().get(), auth.sign_up.version().get(), auth.sign_out.version().get()),
+        move |_| async move {
+            match auth.user.await {
+                Ok(Some(_)) => crate::notifications::unread_notifications().await,
+                _ => Ok(0),
+            }
+        },
+    );
     view! {
         <div class="account-menu">
             <Transition fallback=|| view! { <A href="/sign-in" attr:class="button button--ghost">"Sign in"</A> }>
@@ -47,6 +59,7 @@ fn AccountMenu() -> impl IntoView {
                     match auth.user.await {
                         Ok(Some(user)) => view! {
                             <A href="/account" attr:class="account-menu__name">{user.first_name.clone()}</A>
+                            <crate::notifications::NotificationBadge unread/>
                             <A href="/booking">"Sessions"</A>
                             {user.role.is_admin().then(|| view! { <A href="/admin">"Admin"</A> })}
                             <ActionForm action=auth.sign_out attr:class="inline-form">

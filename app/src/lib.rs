@@ -12,6 +12,7 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod error;
+pub mod notifications;
 pub mod payments;
 mod frame;
 pub mod home;
@@ -49,7 +50,7 @@ pub const SIGN_IN_HOOKS: accounts::hooks::SignInHooks = accounts::hooks::SignInH
 /// refusal for its page and sends the browser back (`plain_form_posts`); a refused plain post to
 /// any other function is answered with the error itself, so no message is ever dropped.
 #[cfg(feature = "ssr")]
-pub fn forms_with_feedback() -> [&'static str; 7] {
+pub fn forms_with_feedback() -> [&'static str; 11] {
     use server_fn::ServerFn;
     [
         <accounts::api::SignIn as ServerFn>::PATH,
@@ -59,6 +60,10 @@ pub fn forms_with_feedback() -> [&'static str; 7] {
         <assessments::api::SaveAnswers as ServerFn>::PATH,
         <payments::api::PayForBooking as ServerFn>::PATH,
         <payments::api::SavePayoutAccount as ServerFn>::PATH,
+        <accounts::recovery::RequestPasswordReset as ServerFn>::PATH,
+        <accounts::recovery::ResetPassword as ServerFn>::PATH,
+        <accounts::recovery::ResendVerification as ServerFn>::PATH,
+        <notifications::api::SaveNotificationPreferences as ServerFn>::PATH,
     ]
 }
 
@@ -165,6 +170,12 @@ pub fn App() -> impl IntoView {
                     // Async: a form refused without JavaScript comes back with its messages in the HTML.
                     <Route path=path!("/sign-in") view=accounts::SignInPage ssr=SsrMode::Async/>
                     <Route path=path!("/sign-up") view=accounts::SignUpPage ssr=SsrMode::Async/>
+                    // The account emails' links: a new password, a confirmed address.
+                    <Route path=path!("/forgot-password") view=accounts::recovery::ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password/:token") view=accounts::recovery::ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify-email/:token") view=accounts::recovery::VerifyEmailPage ssr=SsrMode::Async/>
+                    // Asks before it changes anything (mail scanners open links); its button posts.
+                    <Route path=path!("/email/unsubscribe/:token") view=notifications::UnsubscribePage ssr=SsrMode::Async/>
                     // Pages for signed-in people render in full before responding, so a visitor
                     // who isn't signed in gets a real redirect to sign-in (and back after it).
                     <Route path=path!("/account") view=accounts::AccountPage ssr=SsrMode::Async/>
@@ -176,10 +187,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/billing") view=payments::BillingPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/earnings") view=payments::EarningsPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/billing/receipts/:id") view=payments::ReceiptPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/notifications") view=notifications::NotificationPreferencesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=notifications::NotificationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/applications") view=admin::AdminApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=admin::AdminAuditPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/revenue") view=payments::RevenuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/outbox") view=notifications::OutboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/outbox/:id") view=notifications::OutboxMessagePage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/assessments") view=assessments::AssessmentsAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/assessments/new") view=assessments::AssessmentEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/assessments/:id") view=assessments::AssessmentEditorPage ssr=SsrMode::Async/>

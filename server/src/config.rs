@@ -46,6 +46,12 @@ pub struct Config {
     /// separated, the current one first); without it, one made at random for this process, which
     /// is all one server needs (it both signs and verifies).
     pub sandbox_webhook_secrets: Vec<SecretString>,
+    /// Where email goes (`SMTP_URL`: `smtp://host:port` in the clear, `smtp://…?tls=required`
+    /// for STARTTLS, `smtps://user:password@host:465`). Unset (the local default): mail is kept
+    /// in the outbox, readable by administrators at /admin/outbox.
+    pub smtp_url: Option<SecretString>,
+    /// The From address of every email (`WAYPOINT_MAIL_FROM`, default `Waypoint <no-reply@<host>>`).
+    pub mail_from: String,
     pub leptos: LeptosOptions,
 }
 
@@ -102,6 +108,13 @@ impl Config {
             }
             None => format!("http://{}", leptos.site_addr),
         };
+        let mail_from = match var("WAYPOINT_MAIL_FROM") {
+            Some(from) => app::notifications::mailer::mailbox(&from).map(|_| from.clone()).map_err(|error| ConfigError::Invalid {
+                name: "WAYPOINT_MAIL_FROM",
+                reason: format!("expected an address like `Waypoint <no-reply@example.org>`: {error}"),
+            })?,
+            None => format!("Waypoint <no-reply@{}>", mail_host(&public_url)),
+        };
         let database_url = var("DATABASE_URL").map(SecretString::from);
         let local = database_url.is_none() && !public_url.starts_with("https://");
         let load_demo_data = flag("WAYPOINT_DEMO_DATA", local)?;
@@ -127,17 +140,47 @@ impl Config {
             sandbox_webhook_secrets: var("WAYPOINT_SANDBOX_WEBHOOK_SECRETS")
                 .map(|value| value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(|s| SecretString::from(s.to_string())).collect())
                 .unwrap_or_else(|| vec![SecretString::from(uuid::Uuid::new_v4().simple().to_string())]),
+            smtp_url: var("SMTP_URL").map(SecretString::from),
+            mail_from,
             leptos,
         })
+    }
+}
+
+/// The host part of the public URL, for the default From address ("localhost" for
+/// `http://127.0.0.1:3000`, whose address is not a mail domain).
+fn mail_host(public_url: &str) -> String {
+    let authority = public_url.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
+    let host = authority.rsplit_once(':').map_or(authority, |(host, _)| host);
+    if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[') {
+        "localhost".to_string()
+    } else {
+        host.to_string()
     }
 }
 
 impl Config {
     /// The keys that encrypt mentors' private session notes (see [`Config::encryption_key`]).
     pub fn note_keys(&self) -> Result<app::booking::notes::NoteKeys, ConfigError> {
+        let value = self.encryption_key_text()?;
+        app::booking::notes::NoteKeys::parse(&value)
+            .map_err(|error| ConfigError::Invalid { name: "WAYPOINT_ENCRYPTION_KEY", reason: error.to_string() })
+    }
+
+    /// The key that signs the links in emails (unsubscribe, address confirmation), derived from
+    /// the encryption key's first entry: rotating that key ends the old links, which is what a
+    /// rotation is for.
+    pub fn link_key(&self) -> Result<app::notifications::links::LinkKey, ConfigError> {
+        let value = self.encryption_key_text()?;
+        let first = value.split(',').map(str::trim).find(|entry| !entry.is_empty()).unwrap_or_default();
+        Ok(app::notifications::links::LinkKey::derive(first.as_bytes()))
+    }
+
+    /// The encryption key's text: configured, or the embedded default's key file.
+    fn encryption_key_text(&self) -> Result<String, ConfigError> {
         use secrecy::ExposeSecret;
         let invalid = |reason: String| ConfigError::Invalid { name: "WAYPOINT_ENCRYPTION_KEY", reason };
-        let value = match (&self.encryption_key, &self.database_url) {
+        Ok(match (&self.encryption_key, &self.database_url) {
             (Some(value), _) => value.expose_secret().to_string(),
             (None, None) => {
                 let path = self.data_dir.join("encryption.key");
@@ -152,7 +195,6 @@ impl Config {
                         .into(),
                 ))
             }
-        };
-        app::booking::notes::NoteKeys::parse(&value).map_err(|error| invalid(error.to_string()))
+        })
     }
 }

@@ -203,6 +203,8 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
 
     let behind_https = options.behind_https;
     let limits = options.limits;
+    // This server's one LISTEN connection, shared by every open notification stream.
+    let live = app::notifications::live::Hub::start(pools.requests.clone());
     let mut payment_routes = Router::new();
     if let Some(wiring) = &options.payments {
         let webhook = app::payments::webhook::WebhookState { pool: pools.requests.clone(), payments: wiring.payments.clone() };
@@ -219,6 +221,12 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         .route("/robots.txt", get(robots))
         .route("/account/export.json", get(app::accounts::data::ssr::export_handler))
         .route("/booking/{id}/calendar.ics", get(app::booking::api::ssr::calendar_handler))
+        .route(
+            "/notifications/live",
+            get(app::notifications::live::stream)
+                .with_state(app::notifications::live::LiveState { pool: pools.requests.clone(), hub: live.clone() }),
+        )
+        .route("/email/unsubscribe/{token}", axum::routing::post(app::notifications::api::ssr::one_click_unsubscribe))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
@@ -548,6 +556,11 @@ async fn same_origin_writes(request: Request, next: Next) -> Response {
     if request.uri().path().starts_with("/webhooks/payments/") {
         return next.run(request).await;
     }
+    // A mail client's one-click unsubscribe (RFC 8058) comes from no page of ours either: the
+    // signed token in the address is its permission (app::notifications::api::ssr).
+    if request.uri().path().starts_with("/email/unsubscribe/") {
+        return next.run(request).await;
+    }
     let headers = request.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_ascii_lowercase);
     let claimed = headers
@@ -580,8 +593,20 @@ fn origin_authority(value: &str) -> Option<String> {
 /// Headers every response carries. HTML pages set their own Content-Security-Policy with the
 /// request's nonce (app::shell); anything else gets a policy with no inline script at all.
 async fn security_headers(request: Request, next: Next, behind_https: bool) -> Response {
+    // An email's preview (a sandboxed `srcdoc` frame, which inherits this policy) keeps the
+    // inline styles mail clients need; the frame runs no script.
+    let email_preview = request.uri().path().starts_with("/admin/outbox/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if email_preview {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; object-src 'none'; \
+                 base-uri 'none'; frame-ancestors 'none'",
+            ),
+        );
+    }
     let defaults: [(HeaderName, &str); 6] = [
         (
             header::CONTENT_SECURITY_POLICY,

@@ -77,6 +77,22 @@ async fn serve() -> anyhow::Result<()> {
         }
     }
     app::booking::api::ssr::bookings::install_note_keys(config.note_keys()?);
+    app::notifications::links::install(config.link_key()?);
+    let smtp_url = config.smtp_url.as_ref().map(|url| secrecy::ExposeSecret::expose_secret(url).to_string());
+    let delivery = app::notifications::mailer::Delivery::from_url(smtp_url.as_deref()).map_err(anyhow::Error::msg)?;
+    app::notifications::mailer::install(app::notifications::mailer::MailSettings {
+        from: config.mail_from.clone(),
+        site_url: config.public_url.clone(),
+        keeping: smtp_url.is_none(),
+    });
+    let mailer = app::notifications::mailer::Mailer {
+        delivery,
+        from: app::notifications::mailer::mailbox(&config.mail_from).map_err(anyhow::Error::msg)?,
+        site_url: config.public_url.clone(),
+    };
+    if smtp_url.is_none() {
+        tracing::info!("SMTP_URL is not set: emails are kept in the outbox (administrators read them at /admin/outbox)");
+    }
     let pool = database.app_pool(32).await?;
     // The session store and the sign-in throttle get their own few connections (see http::Pools).
     let session_pool = database.app_pool(8).await?;
@@ -130,6 +146,10 @@ async fn serve() -> anyhow::Result<()> {
                 (std::sync::Arc::new(sandbox.clone()), Some(sandbox), Some(delivery))
             }
         };
+    // Email: its own owner connections, as a message's row stays locked while the SMTP server
+    // takes it (see app::notifications::mailer).
+    let mail_pool = database.owner_pool().await?;
+    let mail_worker = tokio::spawn(app::notifications::mailer::run(mail_pool.clone(), mailer, std::time::Duration::from_secs(2)));
     let refunds_worker = tokio::spawn(app::payments::worker::run(worker_pool.clone(), provider.clone(), std::time::Duration::from_secs(5)));
     let subscriptions_worker =
         tokio::spawn(app::payments::renewals::run(worker_pool.clone(), provider.clone(), std::time::Duration::from_secs(5)));
@@ -163,6 +183,8 @@ async fn serve() -> anyhow::Result<()> {
     }
     refunds_worker.abort();
     subscriptions_worker.abort();
+    mail_worker.abort();
+    mail_pool.close().await;
     worker_pool.close().await;
     provider_pool.close().await;
     pool.close().await;

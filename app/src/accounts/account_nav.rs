@@ -3,13 +3,14 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-const ACCOUNT_LINKS: [(&str, &str); 8] = [
+const ACCOUNT_LINKS: [(&str, &str); 9] = [
     ("/account", "Profile"),
     ("/account/profile", "Edit profile"),
     ("/account/mentor", "Become a mentor"),
     ("/account/listing", "Mentor listing"),
     ("/account/earnings", "Earnings"),
     ("/account/billing", "Billing"),
+    ("/account/notifications", "Notifications"),
     ("/account/security", "Sign-in and security"),
     ("/account/data", "Your data"),
 ];

@@ -184,6 +184,8 @@ pub(crate) mod ssr {
         sqlx::query!("insert into user_profiles (user_id, organization_id) values ($1, $2)", member.user_id, member.org_id)
             .execute(&mut **tx)
             .await?;
+        // The confirmation email leaves with the account, or not at all.
+        crate::accounts::recovery::ssr::queue_verification(tx, member.user_id, member.org_id).await?;
         Ok(())
     }
 

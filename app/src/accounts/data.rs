@@ -123,6 +123,7 @@ pub mod ssr {
         section!("roadmap_steps", r#"select coalesce(jsonb_agg(to_jsonb(s)), '[]') as "rows!" from roadmap_steps s join career_roadmaps r on r.id = s.roadmap_id where r.user_id = $1"#);
         section!("progress", r#"select coalesce(jsonb_agg(to_jsonb(t)), '[]') as "rows!" from user_progress t where user_id = $1"#);
         section!("notifications", r#"select coalesce(jsonb_agg(to_jsonb(t)), '[]') as "rows!" from notifications t where user_id = $1"#);
+        section!("notification_preferences", r#"select coalesce(jsonb_agg(to_jsonb(t)), '[]') as "rows!" from notification_preferences t where user_id = $1"#);
         Ok(serde_json::Value::Object(document))
     }
 

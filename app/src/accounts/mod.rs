@@ -23,6 +23,7 @@ mod new_password;
 #[cfg(feature = "ssr")]
 pub mod password;
 pub mod profile;
+pub mod recovery;
 mod security;
 #[cfg(feature = "ssr")]
 pub mod session;

@@ -177,3 +177,10 @@ mod tests {
         assert!(delays[17..].iter().all(|&delay| delay == 60));
     }
 }
+
+/// Password-reset requests from one address: 10 per hour.
+pub const RESET_PER_IP: Limit = Limit { max_hits: 10, window_secs: 3600 };
+/// Password-reset emails to one email address: 3 per hour, whether or not an account has it.
+pub const RESET_PER_ADDRESS: Limit = Limit { max_hits: 3, window_secs: 3600 };
+/// Verification emails asked for again by one account: 5 per hour.
+pub const VERIFICATION_PER_ACCOUNT: Limit = Limit { max_hits: 5, window_secs: 3600 };

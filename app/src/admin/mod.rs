@@ -78,6 +78,7 @@ pub(crate) fn AdminNav() -> impl IntoView {
                 <li><A href="/admin/applications">"Mentor applications"</A></li>
                 <li><A href="/admin/assessments">"Assessments"</A></li>
                 <li><A href="/admin/revenue">"Revenue"</A></li>
+                <li><A href="/admin/outbox">"Outbox"</A></li>
                 <li><A href="/admin/audit">"Audit log"</A></li>
             </ul>
         </nav>

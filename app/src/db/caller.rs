@@ -167,3 +167,11 @@ mod tests {
         assert_eq!(network_of("2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap()), "2001:db8:1:2::/64");
     }
 }
+
+/// Whether the request is a plain form post (no JavaScript yet, so the browser expects a page),
+/// which a server function answers with a redirect to where the result is shown.
+pub fn posted_by_a_plain_form() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.headers.get(http::header::ACCEPT).and_then(|accept| accept.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
+    })
+}

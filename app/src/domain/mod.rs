@@ -10,3 +10,9 @@ mod validation;
 pub use money::{Currency, Money};
 pub use role::{Role, UserStatus};
 pub use validation::{FieldErrors, Parse, ValidationError};
+
+/// Text made safe to place in HTML, in element content or a quoted attribute (server-written
+/// HTML outside Leptos's views: the sandbox's pages, emails).
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}

@@ -175,7 +175,12 @@ pub struct Pass {
     pub retried: u64,
     pub ended: u64,
     pub plan_changes: u64,
+    /// "Your plan renews on …" notices written.
+    pub renewal_notices: u64,
 }
+
+/// How long before a renewal (or a trial's end) its owner is told.
+pub const RENEWAL_NOTICE_DAYS: i32 = 3;
 
 /// A payment's id made from what it pays for, so a pass that is killed after the provider's call
 /// and runs again asks with the same payment and key, and the provider replays its answer.
@@ -248,12 +253,48 @@ pub async fn run_once(pool: &PgPool, provider: &dyn PaymentProvider) -> Result<P
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    pass.renewal_notices = renewal_notices(&mut tx).await?;
     tx.commit().await?;
 
     pass.renewals_charged = renew(pool, provider).await?;
     pass.retried = retry(pool, provider).await?;
     pass.plan_changes = change_plans(pool, provider).await?;
     Ok(pass)
+}
+
+/// Tells each subscriber, once per period, that their plan renews (or their trial without a
+/// card ends) within [`RENEWAL_NOTICE_DAYS`]: the mark is the period end it was sent for,
+/// written with the notification in the caller's transaction.
+async fn renewal_notices(tx: &mut Tx) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query!(
+        r#"with due as (
+               select s.id from subscriptions s
+                where s.status in ('trialing', 'active') and not s.cancel_at_period_end
+                  and s.current_period_end > now() and s.current_period_end <= now() + make_interval(days => $1)
+                  and s.renewal_notice_for is distinct from s.current_period_end
+                  for update skip locked),
+           marked as (
+               update subscriptions s set renewal_notice_for = s.current_period_end from due where s.id = due.id
+               returning s.id, s.user_id, s.organization_id, s.plan_code, s.price_minor, s.credit_minor, s.currency,
+                         s.current_period_end, s.card_reference is not null as has_card)
+           insert into notifications (user_id, organization_id, kind, title, body, payload)
+           select m.user_id, m.organization_id, 'payment',
+                  case when m.has_card then 'Your ' || p.name || ' plan renews soon' else 'Your ' || p.name || ' trial ends soon' end,
+                  case when m.has_card
+                       then 'It renews on ' || to_char(m.current_period_end at time zone z.zone, 'FMDD Mon YYYY') || ' for '
+                            || money_text(greatest(m.price_minor - m.credit_minor, 0), m.currency)
+                            || ', charged to your saved card. To stop it, cancel from Billing before then.'
+                       else 'It ends on ' || to_char(m.current_period_end at time zone z.zone, 'FMDD Mon YYYY')
+                            || '. Add a card from Billing to keep your plan; otherwise you move to the free plan.' end,
+                  jsonb_build_object('subscription_id', m.id, 'event', 'renewing')
+             from marked m join plans p on p.code = m.plan_code
+             cross join lateral (select coalesce((select pr.time_zone from user_profiles pr
+                                                   where pr.user_id = m.user_id and pr.deleted_at is null), 'UTC') as zone) z"#,
+        RENEWAL_NOTICE_DAYS
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected())
 }
 
 /// Charges the periods that have come to an end, once each.

@@ -208,6 +208,31 @@ async fn sessions(tx: &mut Tx, mentor: Uuid, org: Uuid, sam: Uuid, kind: Uuid) -
         )
         .execute(&mut **tx)
         .await?;
+        if status == "confirmed" {
+            // What the booking told both of them, so their notification centres (and, with no
+            // SMTP server, the outbox) show a living product.
+            sqlx::query!(
+                "insert into notifications (user_id, organization_id, kind, title, body, payload, status, read_at, created_at)
+                 select $1::uuid, $2::uuid, 'payment'::notification_kind, 'Payment received', '£35.00 for Career conversation.',
+                        jsonb_build_object('booking_id', b.id, 'payment_id', p.id), 'read'::notification_status,
+                        b.created_at, b.created_at
+                   from bookings b join payments p on p.booking_id = b.id where b.id = $3
+                 union all
+                 select $1::uuid, $2::uuid, 'booking', 'Session confirmed',
+                        'Amara confirmed your session. The meeting link is on the booking.',
+                        jsonb_build_object('booking_id', b.id), 'unread', null::timestamptz, b.created_at + interval '1 minute'
+                   from bookings b where b.id = $3
+                 union all
+                 select m.user_id, $2::uuid, 'booking', 'New session booked', 'Sam Taylor booked a Career conversation with you.',
+                        jsonb_build_object('booking_id', b.id), 'unread', null::timestamptz, b.created_at
+                   from bookings b join mentors m on m.id = b.mentor_id where b.id = $3",
+                sam,
+                org,
+                id
+            )
+            .execute(&mut **tx)
+            .await?;
+        }
         if status == "completed" {
             sqlx::query!(
                 "insert into mentor_reviews (booking_id, mentor_id, student_id, organization_id, rating, body)

@@ -24,6 +24,8 @@ async fn database_url_is_used_and_requests_still_run_as_the_app_role() {
         encryption_key: None,
         platform_fee: app::payments::domain::PlatformFee::DEFAULT,
         sandbox_webhook_secrets: Vec::new(),
+        smtp_url: None,
+        mail_from: "Waypoint <no-reply@localhost>".into(),
         leptos: leptos::config::LeptosOptions::builder().output_name("waypoint").build(),
     };
 

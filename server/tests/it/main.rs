@@ -1,5 +1,6 @@
 //! Integration tests against a real PostgreSQL, one database per test (see `support`).
 
+mod account_emails;
 mod accounts;
 mod assessments;
 mod booking;
@@ -14,8 +15,12 @@ mod fixtures;
 mod hardening;
 mod hardening_schema;
 mod http;
+mod notifications_live;
+mod notifications_mail;
+mod notifications_mail_more;
 mod payments;
 mod schema;
+mod smtp_sink;
 mod subscriptions;
 mod support;
 mod web;

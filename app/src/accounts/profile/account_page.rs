@@ -26,6 +26,7 @@ pub fn AccountPage() -> impl IntoView {
     let sections: Vec<ViewFn> = use_context::<AccountSections>().unwrap_or_default().0.iter().map(|section| section()).collect();
     view! {
         <PageMeta title="Your profile" description="Your Waypoint profile: who you are, what you're aiming for and how you like to work." path="/account"/>
+        <crate::accounts::recovery::VerifyEmailReminder/>
         <AccountSection class="page" heading=None>
                     <Transition fallback=|| view! { <p class="loading">"Loading your profile…"</p> }>
                         <ErrorBoundary fallback=|errors| view! { <crate::ui::ErrorMessages errors/> }>

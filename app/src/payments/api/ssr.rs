@@ -13,14 +13,9 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-/// Whether the request is a plain form post (no JavaScript yet), which is sent on by a redirect.
 /// With JavaScript the page goes to the provider's page itself: the router's redirect would
 /// look for the address among its own routes.
-pub fn posted_by_a_plain_form() -> bool {
-    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts.headers.get(http::header::ACCEPT).and_then(|accept| accept.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
-    })
-}
+pub use crate::db::caller::posted_by_a_plain_form;
 
 /// Claims `key` for this request, or replays what the first request with it answered.
 /// A concurrent request with the same key waits here until the first commits.
