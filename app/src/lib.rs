@@ -50,7 +50,7 @@ pub const SIGN_IN_HOOKS: accounts::hooks::SignInHooks = accounts::hooks::SignInH
 /// refusal for its page and sends the browser back (`plain_form_posts`); a refused plain post to
 /// any other function is answered with the error itself, so no message is ever dropped.
 #[cfg(feature = "ssr")]
-pub fn forms_with_feedback() -> [&'static str; 11] {
+pub fn forms_with_feedback() -> [&'static str; 12] {
     use server_fn::ServerFn;
     [
         <accounts::api::SignIn as ServerFn>::PATH,
@@ -64,17 +64,24 @@ pub fn forms_with_feedback() -> [&'static str; 11] {
         <accounts::recovery::ResetPassword as ServerFn>::PATH,
         <accounts::recovery::ResendVerification as ServerFn>::PATH,
         <notifications::api::SaveNotificationPreferences as ServerFn>::PATH,
+        <resources::SaveResource as ServerFn>::PATH,
     ]
 }
 
 /// What the account page shows below the profile for the capabilities above accounts (see
 /// `accounts::AccountSections`): provided as context by `App`, on the server and in the browser.
-const ACCOUNT_SECTIONS: accounts::AccountSections = accounts::AccountSections(&[assessment_results_section]);
+const ACCOUNT_SECTIONS: accounts::AccountSections = accounts::AccountSections(&[assessment_results_section, reading_section]);
 
 /// The person's assessment results; its resource is made where the account page makes its own.
 fn assessment_results_section() -> ViewFn {
     let results = Resource::new(|| (), |_| assessments::my_results());
     ViewFn::from(move || view! { <assessments::MyResults results/> })
+}
+
+/// The resources the person is reading or has read; its resource is made like the results'.
+fn reading_section() -> ViewFn {
+    let reading = Resource::new(|| (), |_| resources::my_reading());
+    ViewFn::from(move || view! { <resources::ReadingList reading/> })
 }
 
 /// The HTML document around the app, rendered on the server only.
@@ -164,7 +171,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/booking") view=booking::BookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/booking/:id") view=booking::BookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/roadmap") view=roadmaps::RoadmapPage/>
-                    <Route path=path!("/resources") view=resources::ResourcesPage/>
+                    // Async so crawlers get whole pages (a resource's JSON-LD, a renamed one's 301, an
+                    // unknown one's 404) and the search form works without JavaScript. Routes match in
+                    // order, so the static "manage" comes before ":slug" (and "manage" isn't a valid
+                    // slug anyway). One route serves the editor's "new" and ids, so saving a new
+                    // resource moves to its address without re-mounting the page.
+                    <Route path=path!("/resources") view=resources::ResourcesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/resources/manage") view=resources::ManageResourcesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/resources/manage/:id") view=resources::ResourceEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/resources/:slug") view=resources::ResourcePage ssr=SsrMode::Async/>
                     // Async: the plans (and the signed-in person's own) are in the HTML; its forms post without JavaScript.
                     <Route path=path!("/pricing") view=payments::PricingPage ssr=SsrMode::Async/>
                     // Async: a form refused without JavaScript comes back with its messages in the HTML.

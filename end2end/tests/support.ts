@@ -81,3 +81,81 @@ export async function personAs(browser: Browser, baseURL: string | undefined, lo
   await signInAs(page, login, password);
   return { context, page };
 }
+
+/** The platform administrator (README.md): every organization's outbox, Waypoint Community's included. */
+export const PLATFORM_ADMIN = { login: "admin", password: "waypoint-admin-demo" } as const;
+
+/** A name no earlier run has used (the e2e database lives across the tests of one run). */
+export function uniqueName(prefix: string) {
+  return `${prefix}${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
+}
+
+/**
+ * Signs up a new account on /sign-up (hydrated) and waits for its account page. Without an
+ * invite code it joins the Waypoint community; with Riverside's, Riverside Career Centre.
+ */
+export async function signUp(page: Page, options: { prefix: string; firstName: string; lastName: string; inviteCode?: string }) {
+  const username = uniqueName(options.prefix);
+  const account = { username, email: `${username}@example.org`, password: "lantern orchard ribbon 42" };
+  await page.goto("/sign-up");
+  await waitForHydration(page);
+  await page.getByLabel("First name").fill(options.firstName);
+  await page.getByLabel("Last name").fill(options.lastName);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Username").fill(account.username);
+  await page.getByLabel("Password").fill(account.password);
+  if (options.inviteCode) await page.getByLabel("Invite code (optional)").fill(options.inviteCode);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  return account;
+}
+
+/**
+ * On /admin/outbox (signed in as an administrator): opens the newest message to `to` whose
+ * subject is `subject`, looking through older pages when it isn't on the first, and waits for
+ * the message page, hydrated. The outbox is written in the event's own transaction, so the
+ * message is there as soon as the event's page has answered.
+ */
+export async function openOutboxMessage(page: Page, to: string, subject: string) {
+  await page.goto("/admin/outbox");
+  await waitForHydration(page);
+  for (;;) {
+    const row = page
+      .getByRole("row")
+      .filter({ has: page.getByRole("cell", { name: to, exact: true }) })
+      .filter({ has: page.getByRole("link", { name: subject, exact: true }) })
+      .first();
+    if ((await row.count()) > 0) {
+      await row.getByRole("link", { name: subject, exact: true }).click();
+      break;
+    }
+    const older = page.getByRole("navigation", { name: "Pages" }).getByRole("link", { name: "Older" });
+    expect(await older.count(), `an email "${subject}" to ${to} in the outbox`).toBeGreaterThan(0);
+    await older.click();
+    await expect(page).toHaveURL(/\/admin\/outbox\?page=\d+$/);
+    await waitForHydration(page);
+  }
+  await expect(page).toHaveURL(/\/admin\/outbox\/[0-9a-f-]{36}$/);
+  await waitForHydration(page);
+  await expect(page.getByRole("heading", { level: 2, name: subject })).toBeVisible();
+}
+
+/** The outbox message page's plain-text part. */
+export function emailText(page: Page) {
+  return page.locator("pre.email-text");
+}
+
+/** The path of the first link to `path` (e.g. "/reset-password/") in the message's plain text. */
+export async function linkInEmail(page: Page, path: string) {
+  const text = (await emailText(page).textContent()) ?? "";
+  const match = text.match(new RegExp(`https?://[^\\s]+(${path.replace(/\//g, "\\/")}[^\\s]+)`));
+  expect(match, `a link to ${path}… in the email:\n${text}`).not.toBeNull();
+  return match![1];
+}
+
+/** The header's unread count: the badge's number, or 0 when there is no badge. */
+export async function unreadBadge(page: Page) {
+  const badge = page.getByRole("banner").getByTestId("unread-badge");
+  if ((await badge.count()) === 0) return 0;
+  return Number(((await badge.textContent()) ?? "").trim());
+}

@@ -494,7 +494,20 @@ fn unhealthy() -> Response {
 
 /// The public pages, every career's page and every public mentor listing (read from the
 /// database, so the sitemap lists exactly the pages there are).
-async fn sitemap(State(site_url): State<SiteUrl>, State(AppState { pool, .. }): State<AppState>) -> Response {
+/// The sitemap protocol's limit of addresses per file; past it `/sitemap.xml` is an index of
+/// parts (`/sitemap.xml?part=N`).
+pub const SITEMAP_URLS_PER_FILE: usize = 50_000;
+
+#[derive(Debug, serde::Deserialize)]
+struct SitemapPart {
+    part: Option<usize>,
+}
+
+async fn sitemap(
+    State(site_url): State<SiteUrl>,
+    State(AppState { pool, .. }): State<AppState>,
+    axum::extract::Query(SitemapPart { part }): axum::extract::Query<SitemapPart>,
+) -> Response {
     let listed = async {
         let codes = sqlx::query_scalar!("select code from careers order by code").fetch_all(&pool).await?;
         // Public listings only: the pool carries no request context, so row-level security shows
@@ -505,12 +518,19 @@ async fn sitemap(State(site_url): State<SiteUrl>, State(AppState { pool, .. }): 
         )
         .fetch_all(&pool)
         .await?;
-        Ok::<_, sqlx::Error>((codes, handles))
+        // The shared library's published resources (a visitor's view again), with when each changed.
+        let resources = sqlx::query!(
+            r#"select slug::text as "slug!", updated_at as "updated_at: chrono::DateTime<chrono::Utc>" from resources
+                where organization_id is null and status = 'published' and deleted_at is null order by slug"#
+        )
+        .fetch_all(&pool)
+        .await?;
+        Ok::<_, sqlx::Error>((codes, handles, resources))
     };
-    let (codes, handles) = match listed.await {
+    let (codes, handles, resources) = match listed.await {
         Ok(listed) => listed,
         Err(error) => {
-            tracing::error!(%error, "sitemap: reading career codes and mentor handles failed");
+            tracing::error!(%error, "sitemap: reading career codes, mentor handles and resources failed");
             // Better no sitemap for a moment than one that drops every career page.
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -520,17 +540,55 @@ async fn sitemap(State(site_url): State<SiteUrl>, State(AppState { pool, .. }): 
                 .into_response();
         }
     };
-    let paths = app::PUBLIC_PATHS
+    let entries: Vec<SitemapEntry> = app::PUBLIC_PATHS
         .iter()
-        .map(|path| path.to_string())
-        .chain(codes.iter().map(|code| format!("/careers/{code}")))
-        .chain(handles.iter().map(|handle| format!("/mentors/{handle}")));
-    let urls: String =
-        paths.map(|path| format!("  <url><loc>{}</loc></url>\n", xml_escape(&site_url.absolute(&path)))).collect();
-    let body = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{urls}</urlset>\n"
-    );
-    ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response()
+        .map(|path| SitemapEntry { path: path.to_string(), lastmod: None })
+        .chain(codes.iter().map(|code| SitemapEntry { path: format!("/careers/{code}"), lastmod: None }))
+        .chain(handles.iter().map(|handle| SitemapEntry { path: format!("/mentors/{handle}"), lastmod: None }))
+        .chain(resources.into_iter().map(|row| SitemapEntry {
+            path: format!("/resources/{}", row.slug),
+            lastmod: Some(row.updated_at.format("%Y-%m-%d").to_string()),
+        }))
+        .collect();
+    match sitemap_document(&site_url, &entries, part, SITEMAP_URLS_PER_FILE) {
+        Some(body) => ([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], body).into_response(),
+        None => (StatusCode::NOT_FOUND, "There is no such part of the sitemap.").into_response(),
+    }
+}
+
+/// One address in the sitemap.
+#[derive(Debug, Clone)]
+pub struct SitemapEntry {
+    pub path: String,
+    /// `YYYY-MM-DD`, when the page's content last changed (if known).
+    pub lastmod: Option<String>,
+}
+
+/// The sitemap (a `urlset`) when the entries fit one file, else the index of its parts (no
+/// `part`) or part `part` (1-based; `None` when there is no such part).
+pub fn sitemap_document(site_url: &SiteUrl, entries: &[SitemapEntry], part: Option<usize>, per_file: usize) -> Option<String> {
+    let parts = entries.len().div_ceil(per_file).max(1);
+    let url = |entry: &SitemapEntry| {
+        let lastmod = entry.lastmod.as_ref().map(|date| format!("<lastmod>{}</lastmod>", xml_escape(date))).unwrap_or_default();
+        format!("  <url><loc>{}</loc>{lastmod}</url>\n", xml_escape(&site_url.absolute(&entry.path)))
+    };
+    let urlset = |slice: &[SitemapEntry]| {
+        let urls: String = slice.iter().map(url).collect();
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{urls}</urlset>\n")
+    };
+    match part {
+        None if parts == 1 => Some(urlset(entries)),
+        None => {
+            let listed: String = (1..=parts)
+                .map(|n| format!("  <sitemap><loc>{}</loc></sitemap>\n", xml_escape(&site_url.absolute(&format!("/sitemap.xml?part={n}")))))
+                .collect();
+            Some(format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n{listed}</sitemapindex>\n"
+            ))
+        }
+        Some(n) if n >= 1 && n <= parts && parts > 1 => Some(urlset(&entries[(n - 1) * per_file..(n * per_file).min(entries.len())])),
+        Some(_) => None,
+    }
 }
 
 async fn robots(State(site_url): State<SiteUrl>) -> Response {
@@ -628,4 +686,31 @@ async fn security_headers(request: Request, next: Next, behind_https: bool) -> R
             .insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
     }
     response
+}
+
+#[cfg(test)]
+mod sitemap_tests {
+    use super::*;
+
+    fn entries(count: usize) -> Vec<SitemapEntry> {
+        (0..count).map(|n| SitemapEntry { path: format!("/resources/r-{n}"), lastmod: Some("2026-11-29".into()) }).collect()
+    }
+
+    #[test]
+    fn past_the_limit_the_sitemap_becomes_an_index_of_parts_that_hold_every_address() {
+        let site = SiteUrl("https://waypoint.example".into());
+        let single = sitemap_document(&site, &entries(3), None, 3).unwrap();
+        assert!(single.contains("<urlset") && single.matches("<url>").count() == 3);
+        assert!(single.contains("<lastmod>2026-11-29</lastmod>"));
+        assert!(sitemap_document(&site, &entries(3), Some(1), 3).is_none(), "no parts when one file holds it all");
+
+        let index = sitemap_document(&site, &entries(7), None, 3).unwrap();
+        assert!(index.contains("<sitemapindex"));
+        assert_eq!(index.matches("<sitemap>").count(), 3);
+        assert!(index.contains("https://waypoint.example/sitemap.xml?part=3"));
+        let listed: usize = (1..=3).map(|n| sitemap_document(&site, &entries(7), Some(n), 3).unwrap().matches("<url>").count()).sum();
+        assert_eq!(listed, 7);
+        assert!(sitemap_document(&site, &entries(7), Some(4), 3).is_none());
+        assert!(sitemap_document(&site, &entries(7), Some(0), 3).is_none());
+    }
 }

@@ -210,4 +210,6 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+    // Live notification streams never finish by themselves.
+    app::notifications::live::close_streams();
 }

@@ -93,6 +93,18 @@ async fn listen(pool: PgPool, sender: broadcast::Sender<Change>) {
     }
 }
 
+/// Whether this process is shutting down: open streams end then, so a graceful shutdown does
+/// not wait for browsers that would keep them open for ever (they reconnect to another server).
+fn closing() -> &'static tokio::sync::watch::Sender<bool> {
+    static CLOSING: std::sync::OnceLock<tokio::sync::watch::Sender<bool>> = std::sync::OnceLock::new();
+    CLOSING.get_or_init(|| tokio::sync::watch::channel(false).0)
+}
+
+/// Ends every open stream of this process (called when shutdown begins).
+pub fn close_streams() {
+    closing().send_replace(true);
+}
+
 /// What the stream's route needs.
 #[derive(Debug, Clone)]
 pub struct LiveState {
@@ -108,7 +120,15 @@ pub async fn stream(State(state): State<LiveState>, session: tower_sessions::Ses
         Ok(None) => return (StatusCode::UNAUTHORIZED, "Sign in to receive notifications.").into_response(),
         Err(_) => return (StatusCode::SERVICE_UNAVAILABLE, "Notifications are briefly unavailable.").into_response(),
     };
-    let watch = Watch { receiver: state.hub.subscribe(), pool: state.pool, session, user, last: None, opened: false };
+    let watch = Watch {
+        receiver: state.hub.subscribe(),
+        closing: closing().subscribe(),
+        pool: state.pool,
+        session,
+        user,
+        last: None,
+        opened: false,
+    };
     let events = futures::stream::unfold(watch, |mut watch| async move {
         let count = watch.next_count().await?;
         let event = Event::default().event("unread").data(count.to_string()).retry(Duration::from_secs(3));
@@ -123,6 +143,7 @@ pub async fn stream(State(state): State<LiveState>, session: tower_sessions::Ses
 /// One open stream.
 struct Watch {
     receiver: broadcast::Receiver<Change>,
+    closing: tokio::sync::watch::Receiver<bool>,
     pool: PgPool,
     session: tower_sessions::Session,
     user: SignedIn,
@@ -136,8 +157,15 @@ impl Watch {
     /// moves it. `None` ends the stream (signed out since, or the server is shutting down).
     async fn next_count(&mut self) -> Option<i64> {
         loop {
+            if *self.closing.borrow() {
+                return None;
+            }
             if self.opened {
-                match self.receiver.recv().await {
+                let change = tokio::select! {
+                    change = self.receiver.recv() => change,
+                    _ = self.closing.wait_for(|closing| *closing) => return None,
+                };
+                match change {
                     Ok(Change::Person(person)) if person != self.user.user_id => continue,
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
                     Err(broadcast::error::RecvError::Closed) => return None,

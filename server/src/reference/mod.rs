@@ -5,6 +5,7 @@
 
 pub mod careers;
 pub mod interest_profiler;
+pub mod resources;
 
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
@@ -26,6 +27,7 @@ pub struct ReferenceOutcome {
     pub careers: careers::CareersOutcome,
     /// Whether the Interest Profiler was loaded now (`false`: it was already there).
     pub interest_profiler_loaded: bool,
+    pub resources: resources::ResourcesOutcome,
     pub elapsed: Duration,
 }
 
@@ -34,7 +36,9 @@ pub async fn load(owner: &PgPool) -> Result<ReferenceOutcome, ReferenceError> {
     let started = Instant::now();
     let careers = careers::load(owner).await?;
     let interest_profiler_loaded = interest_profiler::load(owner).await.map_err(ReferenceError::InterestProfiler)?;
+    // After the careers: resources name them.
+    let resources = resources::load(owner).await?;
     let elapsed = started.elapsed();
-    tracing::info!(?careers, interest_profiler_loaded, elapsed_ms = elapsed.as_millis() as u64, "reference data ready");
-    Ok(ReferenceOutcome { careers, interest_profiler_loaded, elapsed })
+    tracing::info!(?careers, interest_profiler_loaded, ?resources, elapsed_ms = elapsed.as_millis() as u64, "reference data ready");
+    Ok(ReferenceOutcome { careers, interest_profiler_loaded, resources, elapsed })
 }
