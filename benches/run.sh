@@ -87,6 +87,11 @@ echo "directory's search over ${BENCH_MENTORS:-100000} generated listings, one m
 target/release/booking "${BENCH_MENTORS:-100000}"
 
 echo
+echo "The resource library's search (its own embedded PostgreSQL): the starter library and"
+echo "${BENCH_RESOURCES:-20000} generated resources, 40 rounds per query as a visitor; the bar is Elasticsearch's ~10 ms"
+target/release/resource-search "${BENCH_RESOURCES:-20000}"
+
+echo
 wasm=$(ls target/site/pkg/*.wasm | head -1)
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)

@@ -21,8 +21,14 @@ pub async fn search_resources(
     #[server(default)] career: String,
     #[server(default)] page: String,
 ) -> Result<SearchResults, AppError> {
-    let query = super::domain::SearchQuery::parse(&q, &kind, &tag, &difficulty, &career, &page)?;
-    crate::db::visitor(|_, tx| Box::pin(ssr::search(tx, query))).await
+    crate::db::visitor(|_, tx| {
+        Box::pin(async move {
+            // Inside the shape, so a refused filter answers 422 like every refusal.
+            let query = super::domain::SearchQuery::parse(&q, &kind, &tag, &difficulty, &career, &page)?;
+            ssr::search(tx, query).await
+        })
+    })
+    .await
 }
 
 /// A resource by its address, for whoever may read it; a renamed one says where it went.
@@ -85,7 +91,12 @@ pub async fn save_resource(
     form: ResourceForm,
     #[server(default)] shared: bool,
 ) -> Result<Uuid, AppError> {
-    crate::db::signed_in(|user, tx| Box::pin(ssr::save(tx, user, id, form, shared))).await
+    let saved = crate::db::signed_in(|user, tx| Box::pin(ssr::save(tx, user, id, form, shared))).await?;
+    // Without JavaScript a new resource's form continues at the resource's own editor address.
+    if id.is_none() && crate::db::caller::posted_by_a_plain_form() {
+        leptos_axum::redirect(&format!("/resources/manage/{saved}"));
+    }
+    Ok(saved)
 }
 
 /// The editor's live preview: `content` rendered and sanitised exactly as saving would.

@@ -166,7 +166,8 @@ fn search_form(query: Memo<ParamsMap>, tags: Resource<Vec<String>>) -> impl Into
         let q = get("q");
         if typed.get_value() == sent.get_value() {
             if let Some(input) = search_box.get() {
-                if input.value() != q {
+                // Compared trimmed: the address drops the space just typed between two words.
+                if input.value().trim() != q.trim() {
                     input.set_value(&q);
                 }
             }
@@ -212,8 +213,8 @@ fn search_form(query: Memo<ParamsMap>, tags: Resource<Vec<String>>) -> impl Into
                                 choices.insert(0, current);
                             }
                             choices.into_iter().map(|tag| {
-                                let chosen = tag.clone();
-                                view! { <option value=tag.clone() selected=move || get("tag").trim().to_lowercase() == chosen>{tag}</option> }
+                                let (value, chosen) = (tag.clone(), tag.clone());
+                                view! { <option value=value selected=move || get("tag").trim().to_lowercase() == chosen>{tag}</option> }
                             }).collect_view()
                         })}
                     </Transition>

@@ -87,7 +87,9 @@ fn resource_table(rows: Vec<ManagedResource>) -> impl IntoView {
                     <th scope="col">"Seen by"</th><th scope="col">"Updated"</th><th scope="col">"Page"</th>
                 </tr></thead>
                 <tbody>
-                    {rows.into_iter().map(|row| view! {
+                    {rows.into_iter().map(|row| {
+                        let view_label = format!(" {}", row.title);
+                        view! {
                         <tr>
                             <th scope="row"><A href=format!("/resources/manage/{}", row.id)>{row.title.clone()}</A></th>
                             <td>
@@ -100,11 +102,11 @@ fn resource_table(rows: Vec<ManagedResource>) -> impl IntoView {
                             <td>{row.updated_at.format("%-d %B %Y").to_string()}</td>
                             <td>
                                 {(row.status == ResourceStatus::Published).then(|| view! {
-                                    <A href=format!("/resources/{}", row.slug)>"View"<span class="visually-hidden">{format!(" {}", row.title)}</span></A>
+                                    <A href=format!("/resources/{}", row.slug)>"View"<span class="visually-hidden">{view_label}</span></A>
                                 })}
                             </td>
                         </tr>
-                    }).collect_view()}
+                    }}).collect_view()}
                 </tbody>
             </table>
         </div>

@@ -19,6 +19,8 @@ mod notifications_live;
 mod notifications_mail;
 mod notifications_mail_more;
 mod payments;
+mod resources;
+mod resources_pages;
 mod schema;
 mod smtp_sink;
 mod subscriptions;

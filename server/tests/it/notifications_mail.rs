@@ -34,7 +34,14 @@ pub fn smtp(sink: &SmtpSink) -> Mailer {
 }
 
 /// A notification inserted as the owner (the triggers write its email); its id.
-pub async fn notify(owner: &PgPool, org: Uuid, user: Uuid, kind: &str, title: &str, payload: serde_json::Value) -> Uuid {
+pub async fn notify(
+    owner: &PgPool,
+    org: Uuid,
+    user: Uuid,
+    kind: &str,
+    title: &str,
+    payload: serde_json::Value,
+) -> Uuid {
     sqlx::query_scalar(
         "insert into notifications (user_id, organization_id, kind, title, body, payload)
          values ($1, $2, $3::notification_kind, $4, 'Have a look when you can.', $5) returning id",
@@ -116,7 +123,15 @@ async fn one_each(db: &TestDb, slug: &str, count: i32) -> Vec<Uuid> {
     let org = organization(&db.owner, slug).await;
     let mut outbox = Vec::new();
     for (n, person) in crowd(&db.owner, org, &format!("{slug}-student"), count).await.into_iter().enumerate() {
-        let id = notify(&db.owner, org, person, "roadmap", &format!("Comment number {n} on your roadmap"), serde_json::json!({})).await;
+        let id = notify(
+            &db.owner,
+            org,
+            person,
+            "roadmap",
+            &format!("Comment number {n} on your roadmap"),
+            serde_json::json!({}),
+        )
+        .await;
         outbox.push(outbox_of(&db.owner, id).await.expect("the trigger wrote the email"));
     }
     outbox
@@ -146,8 +161,10 @@ async fn each_notification_is_emailed_once_with_its_headers() {
     assert_eq!(messages.len(), 3, "one email per notification");
     for message in &messages {
         let message_id = message.message_id().expect("a Message-ID");
-        let (id, address, title) = expected.get(&message_id).unwrap_or_else(|| panic!("unexpected Message-ID {message_id}"));
+        let (id, address, title) =
+            expected.get(&message_id).unwrap_or_else(|| panic!("unexpected Message-ID {message_id}"));
         assert_eq!(message.rcpt_to, vec![format!("<{address}>")], "sent to the person");
+        assert!(message.mail_from.contains("no-reply@example.org"), "{}", message.mail_from);
         assert!(message.to().is_some_and(|to| to.contains(address.as_str())), "To: {:?}", message.to());
         assert_eq!(message.subject().as_deref(), Some(title.as_str()));
         let unsubscribe = message.list_unsubscribe().expect("a List-Unsubscribe header");
@@ -174,12 +191,33 @@ async fn a_booking_email_carries_the_calendar_file() {
     make_free(&db.owner, &listing).await;
     let student = signed_in(crowd(&db.owner, org, "ics-student", 1).await[0], org, Role::Student);
     let (handle, kind, slot) = (listing.handle.clone(), listing.session_type.to_string(), at(5, 10, 0).to_rfc3339());
-    let booking = act(&db.app, &student, |tx, u| Box::pin(bookings::hold(tx, u, handle, kind, slot))).await.expect("hold");
-    act(&db.app, &student, |tx, u| Box::pin(bookings::confirm(tx, u, booking, "Nursing school".into()))).await.expect("confirm");
-    let status: String = sqlx::query_scalar("select status::text from bookings where id = $1").bind(booking).fetch_one(&db.owner).await.unwrap();
+    let booking =
+        act(&db.app, &student, |tx, u| Box::pin(bookings::hold(tx, u, handle, kind, slot))).await.expect("hold");
+    act(&db.app, &student, |tx, u| Box::pin(bookings::confirm(tx, u, booking, "Nursing school".into())))
+        .await
+        .expect("confirm");
+    let status: String = sqlx::query_scalar("select status::text from bookings where id = $1")
+        .bind(booking)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
     assert_eq!(status, "confirmed");
 
-    let pass = run_once(&db.owner, &smtp(&sink)).await.unwrap();
+    // Held by the server before it accepts the message: not received yet, and the row not sent.
+    sink.hold_nth(1);
+    let worker = tokio::spawn({
+        let (pool, mailer) = (db.owner.clone(), smtp(&sink));
+        async move { run_once(&pool, &mailer).await }
+    });
+    sink.wait_until_holding().await;
+    assert_eq!(sink.count(), 0, "a held message is not received");
+    let pending: i64 = sqlx::query_scalar("select count(*) from email_outbox where status = 'pending'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
+    assert_eq!(pending, 1);
+    sink.release();
+    let pass = worker.await.unwrap().unwrap();
     assert_eq!(pass.sent, 1, "{pass:?}");
     let messages = sink.messages();
     assert_eq!(messages.len(), 1, "one email: the mentor's");
@@ -215,6 +253,7 @@ async fn a_worker_killed_mid_batch_loses_and_repeats_nothing() {
     let expected: BTreeSet<String> = outbox.iter().map(|id| mailer::message_id(*id)).collect();
     assert_eq!(counts.keys().cloned().collect::<BTreeSet<_>>(), expected, "no message lost");
     assert!(counts.values().all(|count| *count == 1), "no message received twice: {counts:?}");
+    assert_eq!(sink.discarded(), 1, "the held message was never accepted");
     for id in &outbox {
         assert_eq!(row(&db.owner, *id).await.status, "sent");
     }
@@ -242,8 +281,10 @@ async fn two_workers_at_once_send_each_message_once() {
     let expected: BTreeSet<String> = outbox.iter().map(|id| mailer::message_id(*id)).collect();
     assert_eq!(counts.keys().cloned().collect::<BTreeSet<_>>(), expected, "every message arrived");
     assert!(counts.values().all(|count| *count == 1), "no message received twice: {counts:?}");
-    let waiting: i64 =
-        sqlx::query_scalar("select count(*) from email_outbox where status <> 'sent'").fetch_one(&db.owner).await.unwrap();
+    let waiting: i64 = sqlx::query_scalar("select count(*) from email_outbox where status <> 'sent'")
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
     assert_eq!(waiting, 0);
 }
 
@@ -272,19 +313,31 @@ async fn a_temporary_failure_is_retried_and_a_permanent_one_is_not() {
     assert_eq!(sink.count(), 0, "nothing was accepted");
     assert_eq!(run_once(&db.owner, &worker).await.unwrap(), Pass::default(), "not due yet");
 
-    sqlx::query("update email_outbox set next_attempt_at = now() where id = $1").bind(outbox[0]).execute(&db.owner).await.unwrap();
+    sqlx::query("update email_outbox set next_attempt_at = now() where id = $1")
+        .bind(outbox[0])
+        .execute(&db.owner)
+        .await
+        .unwrap();
     assert_eq!(run_once(&db.owner, &worker).await.unwrap(), Pass { sent: 1, ..Pass::default() });
     assert_eq!(by_message_id(&sink), BTreeMap::from([(mailer::message_id(outbox[0]), 1)]));
     let sent = row(&db.owner, outbox[0]).await;
     assert_eq!((sent.status.as_str(), sent.attempts, sent.last_error), ("sent", 2, None));
 
-    sqlx::query("update email_outbox set next_attempt_at = now() where id = $1").bind(outbox[1]).execute(&db.owner).await.unwrap();
+    sqlx::query("update email_outbox set next_attempt_at = now() where id = $1")
+        .bind(outbox[1])
+        .execute(&db.owner)
+        .await
+        .unwrap();
     sink.fail_next(1, Failure::Permanent);
     assert_eq!(run_once(&db.owner, &worker).await.unwrap(), Pass { failed: 1, ..Pass::default() });
     let failed = row(&db.owner, outbox[1]).await;
     assert_eq!((failed.status.as_str(), failed.attempts), ("failed", 1));
     assert!(failed.last_error.as_deref().is_some_and(|error| error.contains("550")), "{:?}", failed.last_error);
-    sqlx::query("update email_outbox set next_attempt_at = now() where id = $1").bind(outbox[1]).execute(&db.owner).await.unwrap();
+    sqlx::query("update email_outbox set next_attempt_at = now() where id = $1")
+        .bind(outbox[1])
+        .execute(&db.owner)
+        .await
+        .unwrap();
     assert_eq!(run_once(&db.owner, &worker).await.unwrap(), Pass::default(), "a failed message is not retried");
     assert_eq!(sink.count(), 1);
 }

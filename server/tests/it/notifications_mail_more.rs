@@ -67,9 +67,11 @@ async fn preferences_decide_what_is_written_and_what_is_sent() {
     let late = person(1);
     let written = notify(&db.owner, org, late.user_id, "booking", "Session moved", booking.clone()).await;
     let suppressed = outbox_of(&db.owner, written).await.expect("the email was written");
-    act(&db.app, &late, |tx, u| Box::pin(notifications::save_preferences(tx, u, all_but(&[(Category::Booking, true)]))))
-        .await
-        .expect("save preferences");
+    act(&db.app, &late, |tx, u| {
+        Box::pin(notifications::save_preferences(tx, u, all_but(&[(Category::Booking, true)])))
+    })
+    .await
+    .expect("save preferences");
     let worker = smtp(&sink);
     assert_eq!(run_once(&db.owner, &worker).await.unwrap(), Pass { suppressed: 1, ..Pass::default() });
     assert_eq!(row(&db.owner, suppressed).await.status, "suppressed");
@@ -77,12 +79,17 @@ async fn preferences_decide_what_is_written_and_what_is_sent() {
 
     // 3. In-app off: archived at once, not counted; the email goes.
     let quiet = person(2);
-    act(&db.app, &quiet, |tx, u| Box::pin(notifications::save_preferences(tx, u, all_but(&[(Category::Booking, false)]))))
-        .await
-        .expect("save preferences");
+    act(&db.app, &quiet, |tx, u| {
+        Box::pin(notifications::save_preferences(tx, u, all_but(&[(Category::Booking, false)])))
+    })
+    .await
+    .expect("save preferences");
     let archived = notify(&db.owner, org, quiet.user_id, "booking", "Request declined", booking).await;
-    let status: String =
-        sqlx::query_scalar("select status::text from notifications where id = $1").bind(archived).fetch_one(&db.owner).await.unwrap();
+    let status: String = sqlx::query_scalar("select status::text from notifications where id = $1")
+        .bind(archived)
+        .fetch_one(&db.owner)
+        .await
+        .unwrap();
     assert_eq!(status, "archived");
     let mut tx = as_ctx(&db.app, quiet.ctx()).await;
     assert_eq!(notifications::unread_of(&mut tx, quiet.user_id).await.unwrap(), 0, "the badge does not count it");
@@ -107,7 +114,11 @@ async fn one_click(router: &axum::Router, token: &str) -> Reply {
 }
 
 async fn unsubscribed_at(owner: &PgPool, outbox: Uuid) -> Option<chrono::DateTime<chrono::Utc>> {
-    sqlx::query_scalar("select unsubscribed_at from email_outbox where id = $1").bind(outbox).fetch_one(owner).await.unwrap()
+    sqlx::query_scalar("select unsubscribed_at from email_outbox where id = $1")
+        .bind(outbox)
+        .fetch_one(owner)
+        .await
+        .unwrap()
 }
 
 /// The unsubscribe link of a received message turns that category's email off with one POST;
@@ -124,12 +135,17 @@ async fn an_unsubscribe_link_works_once_and_a_forged_one_does_not() {
     let (reader, bystander) = (people[0], people[1]);
     let mut outbox = Vec::new();
     for person in [reader, bystander] {
-        let notification = notify(&db.owner, org, person, "roadmap", "Your mentor suggested a step", serde_json::json!({})).await;
+        let notification =
+            notify(&db.owner, org, person, "roadmap", "Your mentor suggested a step", serde_json::json!({})).await;
         outbox.push(outbox_of(&db.owner, notification).await.unwrap());
     }
     assert_eq!(run_once(&db.owner, &smtp(&sink)).await.unwrap().sent, 2);
     let token_of = |outbox_id: Uuid| {
-        let message = sink.messages().into_iter().find(|m| m.message_id() == Some(mailer::message_id(outbox_id))).expect("received");
+        let message = sink
+            .messages()
+            .into_iter()
+            .find(|m| m.message_id() == Some(mailer::message_id(outbox_id)))
+            .expect("received");
         let link = message.list_unsubscribe().expect("a List-Unsubscribe header");
         assert!(link.starts_with(&format!("{SITE}/email/unsubscribe/")), "{link}");
         link.rsplit('/').next().unwrap().to_string()
@@ -158,7 +174,10 @@ async fn an_unsubscribe_link_works_once_and_a_forged_one_does_not() {
     let reply = one_click(&router, &token).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let mut tx = as_ctx(&db.app, RequestContext::anonymous()).await;
-    assert_eq!(notifications::unsubscribe(&mut tx, token.clone()).await.unwrap(), Unsubscribed::Already(Category::Roadmap));
+    assert_eq!(
+        notifications::unsubscribe(&mut tx, token.clone()).await.unwrap(),
+        Unsubscribed::Already(Category::Roadmap)
+    );
     drop(tx);
     assert_eq!(unsubscribed_at(&db.owner, outbox[0]).await, Some(first_use));
     let mut tx = as_ctx(&db.app, RequestContext::anonymous()).await;

@@ -64,7 +64,8 @@ impl Received {
 
     /// The one-click unsubscribe address, without its angle brackets.
     pub fn list_unsubscribe(&self) -> Option<String> {
-        self.header("List-Unsubscribe").map(|value| value.trim_start_matches('<').trim_end_matches('>').replace(' ', ""))
+        self.header("List-Unsubscribe")
+            .map(|value| value.trim_start_matches('<').trim_end_matches('>').replace(' ', ""))
     }
 
     pub fn list_unsubscribe_post(&self) -> Option<String> {
@@ -181,7 +182,8 @@ impl SmtpSink {
         self.shared.update(|inner| inner.hold_at = Some(inner.data_ends + nth));
     }
 
-    /// Lets a held message be accepted (250).
+    /// Lets a held message be accepted (250). Call it only while a message is held (see
+    /// [`Self::wait_until_holding`]): a release with nothing held lets the next hold through.
     pub fn release(&self) {
         self.shared.release.notify_one();
     }
@@ -279,7 +281,11 @@ async fn session(stream: TcpStream, shared: Arc<Shared>) {
                     raw.push_str(line.strip_prefix('.').unwrap_or(&line));
                     raw.push_str("\r\n");
                 }
-                let message = Received { mail_from: from.take().unwrap_or_default(), rcpt_to: std::mem::take(&mut recipients), raw };
+                let message = Received {
+                    mail_from: from.take().unwrap_or_default(),
+                    rcpt_to: std::mem::take(&mut recipients),
+                    raw,
+                };
                 let (verdict, delay) = shared.update(|inner| {
                     inner.data_ends += 1;
                     let verdict = if let Some(failure) = inner.failures.pop_front() {
