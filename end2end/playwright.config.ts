@@ -48,7 +48,7 @@ export default defineConfig({
       LEPTOS_SITE_PKG_DIR: "pkg",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_RELOAD_PORT: "3101",
-      WAYPOINT_DATA_DIR: "../.data/e2e",
+      WAYPOINT_DATA_DIR: process.env.WAYPOINT_E2E_DATA_DIR ?? "../.data/e2e",
       WAYPOINT_PUBLIC_URL: baseURL,
       RUST_LOG: process.env.RUST_LOG ?? "warn",
     },

@@ -319,9 +319,10 @@ begin
         return;
     end if;
     update email_outbox set unsubscribed_at = now() where id = message;
-    insert into notification_preferences as p (user_id, organization_id, category, email)
+    -- (By the constraint's name: `category` is also this function's output column.)
+    insert into notification_preferences (user_id, organization_id, category, email)
     values (mail.user_id, mail.organization_id, mail.category, false)
-    on conflict (user_id, category) do update set email = false;
+    on conflict on constraint notification_preferences_pkey do update set email = false;
     return query select mail.category, true;
 end
 $$;

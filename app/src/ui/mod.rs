@@ -63,8 +63,15 @@ pub fn PageMeta(
     } else {
         format!("{title} · Waypoint")
     };
+    // leptos_meta writes a title's text into the server's HTML as it is: a title someone wrote
+    // (a resource's, a mentor's name) holding `</title><script>` would end the element. Escaped
+    // there; in the browser the title is set as text, so it stays as typed.
+    #[cfg(feature = "ssr")]
+    let title_text = crate::domain::escape_html(&full_title);
+    #[cfg(not(feature = "ssr"))]
+    let title_text = full_title.clone();
     view! {
-        <Title text=full_title.clone()/>
+        <Title text=title_text/>
         <Meta name="description" content=description.clone()/>
         <Meta property="og:title" content=full_title/>
         <Meta property="og:description" content=description/>

@@ -30,15 +30,6 @@ impl Site {
     async fn new() -> Site {
         links::install(LinkKey::derive(b"test link key"));
         let (db, router) = crate::web::site().await;
-        // TEMPORARY SHIM
-        for sql in [
-            "create function confirm_email_address(person uuid, address text) returns boolean language sql security definer as $$ select confirm_email_address(person, address::citext) $$",
-            "grant execute on function confirm_email_address(uuid, text) to waypoint_app",
-            "create function begin_password_reset(address text, token_hash bytea, link text) returns void language sql security definer as $$ select begin_password_reset(address::citext, token_hash, link) $$",
-            "grant execute on function begin_password_reset(text, bytea, text) to waypoint_app",
-        ] {
-            sqlx::query(sql).execute(&db.owner).await.unwrap();
-        }
         Site { db, router }
     }
 
