@@ -109,10 +109,10 @@ test("without JavaScript: search results from the server, the GET form, and a re
 
   // The plain GET form: the browser submits it itself.
   await page.goto("/resources");
-  await page.getByLabel("Search the library").fill("apprenticeship");
+  await page.getByRole("searchbox", { name: "Search the library" }).fill("apprenticeship");
   await page.getByRole("button", { name: "Search" }).click();
   await expect(page).toHaveURL(/\/resources\?q=apprenticeship/);
-  await expect(page.getByLabel("Search the library")).toHaveValue("apprenticeship");
+  await expect(page.getByRole("searchbox", { name: "Search the library" })).toHaveValue("apprenticeship");
   await expect(cards(page).first()).toBeVisible();
   await expect(cards(page).getByRole("heading", { level: 3, name: /apprentice/i }).first()).toBeVisible();
 
@@ -165,7 +165,7 @@ test("a misspelt search offers \"did you mean\", and following it finds results"
   await expect(page).toHaveURL(/\/resources\?q=interview/);
   await expect(page.getByRole("heading", { level: 2, name: /^\d+ resources?/ })).toBeVisible();
   await expect(cards(page).first()).toBeVisible();
-  await expect(page.getByLabel("Search the library")).toHaveValue(/interview/);
+  await expect(page.getByRole("searchbox", { name: "Search the library" })).toHaveValue(/interview/);
   await expectNoAxeViolations(page);
 });
 

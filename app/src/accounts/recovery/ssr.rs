@@ -43,7 +43,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     db::with_tx(RequestContext::anonymous(), |tx| {
         Box::pin(async move {
             // The same statement whether or not an account has the address (see the function).
-            sqlx::query!("select begin_password_reset($1, $2, $3)", address.as_str() as _, hash, link)
+            sqlx::query!("select begin_password_reset($1::text::citext, $2, $3)", address.as_str(), hash, link)
                 .execute(&mut **tx)
                 .await?;
             Ok(())
@@ -108,7 +108,7 @@ pub async fn confirm_email(tx: &mut Tx, token: String) -> Result<String, AppErro
     if claim.expires < chrono::Utc::now().timestamp() {
         return Err(AppError::Conflict("This confirmation link has expired. Sign in and ask for a new one from your account page.".into()));
     }
-    let confirmed = sqlx::query_scalar!("select confirm_email_address($1, $2)", claim.user, claim.email.as_str() as _)
+    let confirmed = sqlx::query_scalar!("select confirm_email_address($1, $2::text::citext)", claim.user, claim.email.as_str())
         .fetch_one(&mut **tx)
         .await?
         .unwrap_or(false);
