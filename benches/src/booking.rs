@@ -16,31 +16,21 @@ use app::booking::slots::{Availability, Taken, WeeklyWindow};
 use app::db::{RequestContext, SignedIn};
 use app::domain::Role;
 use chrono::{Duration as Days, NaiveTime, Timelike, Utc, Weekday};
-use server::config::Config;
-use server::database::Database;
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 const RACERS: usize = 1000;
 
+#[path = "scratch.rs"]
+mod scratch;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mentors: i64 = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let dir = std::path::PathBuf::from(".data/bench-booking");
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut config = Config::from_env_with(leptos::config::LeptosOptions::builder().output_name("waypoint").build())?;
-    config.database_url = None;
-    config.app_database_url = None;
-    config.data_dir = dir.clone();
-    let database = Database::open(&config).await?;
-    let owner = database.owner_pool().await?;
-    let app = database.app_pool(32).await?;
-    let result = run(&owner, &app, mentors).await;
-    app.close().await;
-    owner.close().await;
-    database.shutdown();
-    let _ = std::fs::remove_dir_all(&dir);
+    let scratch = scratch::Scratch::start("bench-booking", 32).await?;
+    let result = run(&scratch.owner, &scratch.app, mentors).await;
+    scratch.stop().await;
     result
 }
 

@@ -10,30 +10,20 @@
 
 use app::resources::api::ssr::search;
 use app::resources::domain::SearchQuery;
-use server::config::Config;
-use server::database::Database;
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
 
 const ROUNDS: usize = 40;
 
+#[path = "scratch.rs"]
+mod scratch;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let extra: i64 = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(20_000);
-    let dir = std::path::PathBuf::from(".data/bench-resources");
-    let _ = std::fs::remove_dir_all(&dir);
-    let mut config = Config::from_env_with(leptos::config::LeptosOptions::builder().output_name("waypoint").build())?;
-    config.database_url = None;
-    config.app_database_url = None;
-    config.data_dir = dir.clone();
-    let database = Database::open(&config).await?;
-    let owner = database.owner_pool().await?;
-    let app = database.app_pool(4).await?;
-    let result = run(&owner, &app, extra).await;
-    app.close().await;
-    owner.close().await;
-    database.shutdown();
-    let _ = std::fs::remove_dir_all(&dir);
+    let scratch = scratch::Scratch::start("bench-resources", 4).await?;
+    let result = run(&scratch.owner, &scratch.app, extra).await;
+    scratch.stop().await;
     result
 }
 

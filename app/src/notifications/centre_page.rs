@@ -82,7 +82,6 @@ fn centre_view(
         }
         .into_any()
     };
-    let link = |n: u32| format!("/notifications?page={n}");
     view! {
         <div class="notifications-toolbar">
             <p class="status-line">{unread_words(unread)}</p>
@@ -95,14 +94,22 @@ fn centre_view(
             })}
         </div>
         {list}
-        {(page > 1 || has_more).then(|| view! {
+        {pager("/notifications", page, has_more)}
+    }
+}
+
+/// "Newer" and "Older" links around the page number of a newest-first list at `path`.
+pub(super) fn pager(path: &'static str, page: u32, has_more: bool) -> impl IntoView {
+    let link = move |n: u32| format!("{path}?page={n}");
+    (page > 1 || has_more).then(|| {
+        view! {
             <nav aria-label="Pages" class="pager">
                 {(page > 1).then(|| view! { <A href=link(page - 1)>"Newer"</A> })}
                 <span>{format!("Page {page}")}</span>
                 {has_more.then(|| view! { <A href=link(page + 1)>"Older"</A> })}
             </nav>
-        })}
-    }
+        }
+    })
 }
 
 /// Nothing on this page: on the first, nothing has happened yet; later, the list has moved on.

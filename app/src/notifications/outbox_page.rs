@@ -4,7 +4,7 @@
 //! this is where a demo reads it.
 
 use super::api::{outbox, outbox_message};
-use super::centre_page::{page_number, time_view};
+use super::centre_page::{page_number, pager, time_view};
 use super::domain::{EmailPreview, OutboxLine, OutboxPage as OutboxPageData};
 use crate::admin::AdminSection;
 use crate::error::AppError;
@@ -38,7 +38,6 @@ pub fn OutboxPage() -> impl IntoView {
 
 fn outbox_view(page: OutboxPageData) -> impl IntoView {
     let OutboxPageData { lines, page, has_more, keeping } = page;
-    let link = |n: u32| format!("/admin/outbox?page={n}");
     let table = if lines.is_empty() {
         view! { <p>"No emails yet: they appear here as soon as something happens that someone gets an email about."</p> }.into_any()
     } else {
@@ -72,13 +71,7 @@ fn outbox_view(page: OutboxPageData) -> impl IntoView {
             </div>
         })}
         {table}
-        {(page > 1 || has_more).then(|| view! {
-            <nav aria-label="Pages" class="pager">
-                {(page > 1).then(|| view! { <A href=link(page - 1)>"Newer"</A> })}
-                <span>{format!("Page {page}")}</span>
-                {has_more.then(|| view! { <A href=link(page + 1)>"Older"</A> })}
-            </nav>
-        })}
+        {pager("/admin/outbox", page, has_more)}
     }
 }
 

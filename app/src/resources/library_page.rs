@@ -363,6 +363,19 @@ fn no_results(sent: &Fields, suggestion: Option<String>) -> impl IntoView {
 }
 
 /// "12 min", "1 h 30 min".
+/// A resource's tags, each a link to the library filtered by it (nothing when it has none).
+pub(super) fn tag_list(tags: Vec<String>) -> impl IntoView {
+    (!tags.is_empty()).then(|| {
+        view! {
+            <ul class="tag-list" aria-label="Tags">
+                {tags.into_iter().map(|tag| view! {
+                    <li><a href=format!("/resources?tag={}", encode_query_value(&tag))>{tag.clone()}</a></li>
+                }).collect_view()}
+            </ul>
+        }
+    })
+}
+
 pub(super) fn minutes_label(minutes: i32) -> String {
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{m} min"),
@@ -392,13 +405,7 @@ fn resource_card(card: ResourceCard) -> impl IntoView {
             </p>
             <p>{description}</p>
             {(!parts.is_empty()).then(|| view! { <p class="resource-card__snippet">"\u{2026} "{snippet(parts)}" \u{2026}"</p> })}
-            {(!tags.is_empty()).then(|| view! {
-                <ul class="tag-list" aria-label="Tags">
-                    {tags.into_iter().map(|tag| view! {
-                        <li><a href=format!("/resources?tag={}", encode_query_value(&tag))>{tag.clone()}</a></li>
-                    }).collect_view()}
-                </ul>
-            })}
+            {tag_list(tags)}
         </li>
     }
 }

@@ -4,7 +4,7 @@
 
 use super::api::{resource_by_slug, SetResourceProgress};
 use super::domain::{json_ld, CareerLink, ProgressStatus, ResourceLookup, ResourceStatus, ResourceView, Source};
-use super::library_page::minutes_label;
+use super::library_page::{minutes_label, tag_list};
 use crate::accounts::encode_query_value;
 use crate::error::AppError;
 use crate::ui::{ActionOutcome, ErrorMessages, JsonLd, PageMeta, SiteUrl};
@@ -124,13 +124,7 @@ fn ResourceArticle(resource: ResourceView) -> impl IntoView {
                 {organization_only.then(|| view! { " " <span class="badge">"Only your organization"</span> })}
             </p>
             <p class="lead">{description}</p>
-            {(!tags.is_empty()).then(|| view! {
-                <ul class="tag-list" aria-label="Tags">
-                    {tags.into_iter().map(|tag| view! {
-                        <li><a href=format!("/resources?tag={}", encode_query_value(&tag))>{tag.clone()}</a></li>
-                    }).collect_view()}
-                </ul>
-            })}
+            {tag_list(tags)}
             <p class="resource__actions">
                 {url.map(|url| view! {
                     <a class="button" href=url rel="noopener noreferrer">
