@@ -56,10 +56,16 @@ fn AccountMenu() -> impl IntoView {
         <div class="account-menu">
             <Transition fallback=|| view! { <A href="/sign-in" attr:class="button button--ghost">"Sign in"</A> }>
                 {move || Suspend::new(async move {
-                    match auth.user.await {
+                    let user = auth.user.await;
+                    // Without its count (the database briefly away) the link still shows, with none.
+                    let loaded = unread.await.unwrap_or_else(|error| {
+                        tracing::warn!(%error, "could not read the unread count");
+                        0
+                    });
+                    match user {
                         Ok(Some(user)) => view! {
                             <A href="/account" attr:class="account-menu__name">{user.first_name.clone()}</A>
-                            <crate::notifications::NotificationBadge unread/>
+                            <crate::notifications::NotificationBadge loaded/>
                             <A href="/booking">"Sessions"</A>
                             {user.role.is_admin().then(|| view! { <A href="/admin">"Admin"</A> })}
                             <ActionForm action=auth.sign_out attr:class="inline-form">

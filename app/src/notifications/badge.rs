@@ -4,7 +4,6 @@
 //! whose data is the count) and the badge follows without a reload. `EventSource` reconnects by
 //! itself after a dropped connection, and the server sends the count again on each connection.
 
-use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -12,35 +11,27 @@ use leptos_router::components::A;
 /// accessible name carries the count ("Notifications, 3 unread"); the number alone sits in the
 /// visible badge, hidden from screen readers so it isn't read twice.
 ///
-/// `unread` is the count at page load, made by the header outside the `Suspend` this badge is
-/// rendered in (hydration ids; see admin/users.rs).
+/// `loaded` is the count at page load, awaited by the header's own `Suspend` (the badge has no
+/// suspense boundary of its own: one inside the header's would take a hydration id at a
+/// different moment on the server than in the browser, and shift every resource of the page).
 #[component]
-pub fn NotificationBadge(unread: Resource<Result<i64, AppError>>) -> impl IntoView {
+pub fn NotificationBadge(loaded: i64) -> impl IntoView {
     // The live stream's latest count; `None` until its first event, so the page load's count shows.
     let live = RwSignal::new(None::<i64>);
     // Effects run only in the browser, after hydration: the server never opens a stream.
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| stream::listen(live));
+    // `try_get`: when the person signs out the header may still show this view for a moment
+    // after the badge (and its signal) is gone.
+    let count = move || live.try_get().flatten().unwrap_or(loaded).max(0);
     view! {
-        <Transition fallback=|| view! { <A href="/notifications">"Notifications"</A> }>
-            {move || Suspend::new(async move {
-                // Without its count (the database briefly away) the link still shows, with none.
-                let loaded = unread.await.unwrap_or_else(|error| {
-                    tracing::warn!(%error, "could not read the unread count");
-                    0
-                });
-                let count = move || live.get().unwrap_or(loaded).max(0);
-                view! {
-                    <A href="/notifications" attr:class="notification-link">
-                        "Notifications"
-                        <Show when=move || { count() > 0 }>
-                            <span class="visually-hidden">{move || format!(", {} unread", count())}</span>
-                            <span class="badge" aria-hidden="true" data-testid="unread-badge">{count}</span>
-                        </Show>
-                    </A>
-                }
-            })}
-        </Transition>
+        <A href="/notifications" attr:class="notification-link">
+            "Notifications"
+            <Show when=move || { count() > 0 }>
+                <span class="visually-hidden">{move || format!(", {} unread", count())}</span>
+                <span class="badge" aria-hidden="true" data-testid="unread-badge">{count}</span>
+            </Show>
+        </A>
     }
 }
 

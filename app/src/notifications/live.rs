@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::PgPool;
 use std::convert::Infallible;
 use std::time::Duration;
@@ -38,18 +38,28 @@ pub enum Change {
 #[derive(Debug, Clone)]
 pub struct Hub {
     sender: broadcast::Sender<Change>,
+    /// Where to listen: a connection of its own (not one of the request pool's), opened when
+    /// the first stream subscribes, so a server nobody watches holds no extra connection.
+    options: PgConnectOptions,
+    started: std::sync::Arc<std::sync::Once>,
 }
 
 impl Hub {
-    /// Starts listening on `pool`'s database (reconnecting for as long as the process runs).
+    /// A hub for `pool`'s database; it starts listening at the first [`Hub::subscribe`] and
+    /// reconnects for as long as the process runs.
     pub fn start(pool: PgPool) -> Hub {
         let (sender, _) = broadcast::channel(1024);
-        tokio::spawn(listen(pool, sender.clone()));
-        Hub { sender }
+        Hub { sender, options: pool.connect_options().as_ref().clone(), started: std::sync::Arc::new(std::sync::Once::new()) }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<Change> {
-        self.sender.subscribe()
+        let receiver = self.sender.subscribe();
+        self.started.call_once(|| {
+            // One connection, apart from the request pool (LISTEN needs no privilege).
+            let pool = PgPoolOptions::new().max_connections(1).connect_lazy_with(self.options.clone());
+            tokio::spawn(listen(pool, self.sender.clone()));
+        });
+        receiver
     }
 }
 
