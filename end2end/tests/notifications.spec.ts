@@ -49,6 +49,14 @@ function notificationsLink(page: Page) {
   return page.getByRole("banner").getByRole("link", { name: /^Notifications/ });
 }
 
+/**
+ * The link's accessible name for `unread` notifications. (The count is in a visually hidden
+ * span, which accessible-name computation may set off with a space: "Notifications , 2 unread".)
+ */
+function linkName(unread: number) {
+  return unread > 0 ? new RegExp(`^Notifications\\s?, ${unread} unread$`) : /^Notifications$/;
+}
+
 /** Signs in by the plain form (no JavaScript: the browser posts it). */
 async function signInWithoutJavaScript(browser: Browser, baseURL: string | undefined, login: string, password: string) {
   const context = await browser.newContext({ baseURL, javaScriptEnabled: false });
@@ -74,6 +82,7 @@ async function centreUnread(page: Page) {
 test("a mentor confirms a booking and the student's badge goes up without a reload", async ({ page, browser, baseURL }) => {
   const mei = await personAs(browser, baseURL, "mei", DEMO_PASSWORDS.mentor);
   await setApproval(mei.page, true);
+  let passed = false;
   try {
     // A new Riverside student asks for Mei's free "Trades chat".
     await signUp(page, { prefix: "kofi", firstName: "Kofi", lastName: "Mensah", inviteCode: RIVERSIDE_INVITE });
@@ -121,7 +130,7 @@ test("a mentor confirms a booking and the student's badge goes up without a relo
 
     // The student's badge, without a reload.
     await expect(page.getByRole("banner").getByTestId("unread-badge")).toHaveText(String(before + 1), { timeout: 15_000 });
-    await expect(notificationsLink(page)).toHaveAccessibleName(`Notifications, ${before + 1} unread`);
+    await expect(notificationsLink(page)).toHaveAccessibleName(linkName(before + 1));
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed), "the same page, not reloaded").toBe(true);
 
     // The centre: the newest says so and leads to the booking.
@@ -144,15 +153,20 @@ test("a mentor confirms a booking and the student's badge goes up without a relo
     await expect(page.getByRole("main").getByText("Unread", { exact: true })).toHaveCount(0);
     await expect(page.getByRole("button", { name: /^Mark as read/ })).toHaveCount(0);
     await expect(page.getByRole("banner").getByTestId("unread-badge")).toHaveCount(0);
-    await expect(notificationsLink(page)).toHaveAccessibleName("Notifications");
+    await expect(notificationsLink(page)).toHaveAccessibleName(linkName(0));
     await expectNoAxeViolations(page);
 
     // The link leads to the booking, confirmed.
     await page.getByRole("main").getByRole("link", { name: "Session confirmed" }).first().click();
     await expect(page).toHaveURL(new RegExp(`/booking/${id}$`));
     await expect(bookingStatus(page)).toHaveText("Confirmed");
+    passed = true;
   } finally {
-    await setApproval(mei.page, false);
+    // Mei books at once again. A failure here is reported only when it would not hide the
+    // test's own.
+    await setApproval(mei.page, false).catch((error) => {
+      if (passed) throw error;
+    });
     await mei.context.close();
   }
 });
@@ -199,7 +213,7 @@ test("without JavaScript the badge counts the unread notifications at page load"
     const unread = await centreUnread(page);
     expect(unread, `${login} has unread notifications (the demo's "${title}" among them)`).toBeGreaterThan(0);
     await expect(page.getByRole("banner").getByTestId("unread-badge")).toHaveText(String(unread));
-    await expect(notificationsLink(page)).toHaveAccessibleName(`Notifications, ${unread} unread`);
+    await expect(notificationsLink(page)).toHaveAccessibleName(linkName(unread));
 
     // Any page, loaded afresh, says the same.
     await page.goto("/account");

@@ -82,6 +82,7 @@ test("search by keyboard with live results, open a resource, mark it completed a
   await expect(page).toHaveURL(/\/resources\?q=cover(%20|\+)letter/);
   await expect(searchBox).toHaveValue("cover letter");
   await expect(cards(page).getByRole("link", { name: title, exact: true })).toBeVisible();
+  await expectNoAxeViolations(page);
 
   // The account's reading list has it under Completed.
   await page.goto("/account");

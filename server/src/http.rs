@@ -227,6 +227,7 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
                 .with_state(app::notifications::live::LiveState { pool: pools.requests.clone(), hub: live.clone() }),
         )
         .route("/email/unsubscribe/{token}", axum::routing::post(app::notifications::api::ssr::one_click_unsubscribe))
+        .route("/admin/outbox/{id}/html", get(app::notifications::api::ssr::email_html))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || app::shell(options.clone())
@@ -651,20 +652,8 @@ fn origin_authority(value: &str) -> Option<String> {
 /// Headers every response carries. HTML pages set their own Content-Security-Policy with the
 /// request's nonce (app::shell); anything else gets a policy with no inline script at all.
 async fn security_headers(request: Request, next: Next, behind_https: bool) -> Response {
-    // An email's preview (a sandboxed `srcdoc` frame, which inherits this policy) keeps the
-    // inline styles mail clients need; the frame runs no script.
-    let email_preview = request.uri().path().starts_with("/admin/outbox/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if email_preview {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; object-src 'none'; \
-                 base-uri 'none'; frame-ancestors 'none'",
-            ),
-        );
-    }
     let defaults: [(HeaderName, &str); 6] = [
         (
             header::CONTENT_SECURITY_POLICY,

@@ -143,12 +143,12 @@ fn not_found() -> impl IntoView {
 
 fn message_view(message: EmailPreview) -> impl IntoView {
     let EmailPreview {
-        id: _,
+        id,
         to,
         from,
         subject,
         text,
-        html,
+        html: _,
         attachment,
         unsubscribe,
         status,
@@ -177,9 +177,10 @@ fn message_view(message: EmailPreview) -> impl IntoView {
             </section>
             <section aria-labelledby="email-html-heading">
                 <h3 id="email-html-heading">"HTML"</h3>
-                // A sandboxed frame of its own (no scripts, no forms, a unique origin): the
-                // email's markup never becomes part of this page.
-                <iframe class="email-html" sandbox="" srcdoc=html title=frame_title></iframe>
+                // A sandboxed frame of its own (no scripts, no forms, a unique origin), loaded
+                // from its own address with its own policy (inline styles, as mail clients
+                // allow; nothing else): the email's markup never becomes part of this page.
+                <iframe class="email-html" sandbox="" src=format!("/admin/outbox/{id}/html") title=frame_title></iframe>
             </section>
         </article>
     }

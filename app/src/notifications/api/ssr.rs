@@ -231,3 +231,43 @@ pub async fn one_click_unsubscribe(
         Err(error) => (error.status(), error.to_string()).into_response(),
     }
 }
+
+/// `GET /admin/outbox/<id>/html`: a message's HTML part, for the outbox page's sandboxed frame,
+/// with a policy of its own: inline styles (as mail clients allow), no script, nothing loaded
+/// but images, framed only by this site.
+pub async fn email_html(
+    session: tower_sessions::Session,
+    axum::extract::State(pool): axum::extract::State<sqlx::PgPool>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let result = async {
+        let user = crate::db::caller::resolve(&session, &pool).await?.ok_or(AppError::Unauthenticated)?;
+        if !user.role.is_admin() {
+            return Err(AppError::Forbidden);
+        }
+        let id: Uuid = id.parse().map_err(|_| AppError::NotFound("that message".into()))?;
+        let mut tx = crate::db::tx(&pool, &user.ctx()).await?;
+        let preview = outbox_message(&mut tx, &user, id).await?;
+        tx.commit().await?;
+        Ok::<_, AppError>(preview.html)
+    }
+    .await;
+    match result {
+        Ok(html) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'",
+                ),
+                (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            html,
+        )
+            .into_response(),
+        Err(error) => (error.status(), error.to_string()).into_response(),
+    }
+}
