@@ -33,9 +33,12 @@ export async function waitForHydration(page: Page) {
 
 /** Runs axe-core (WCAG 2.x A and AA rules) and fails with the violations listed. */
 export async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"])
-    .analyze();
+  const axe = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]);
+  // A sandboxed frame without scripts (the outbox's email preview) can't run axe: its default
+  // mode waits for ever on it, so such pages are checked in the page itself (the frame holds an
+  // email, not the product's markup).
+  if ((await page.locator("iframe[sandbox]").count()) > 0) axe.setLegacyMode(true);
+  const results = await axe.analyze();
   const summary = results.violations.map(
     (violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(" ")).join(", ")})`,
   );
