@@ -85,9 +85,9 @@ test("reset a password from the emailed link", async ({ page, browser, baseURL }
   await expectNoAxeViolations(page);
 
   // Too short: explained beside the field, nothing changed.
-  const newPassword = page.getByLabel("New password", { exact: true });
+  const newPassword = page.getByRole("textbox", { name: "New password", exact: true });
   await newPassword.fill("too short");
-  await page.getByLabel("Confirm new password", { exact: true }).fill("too short");
+  await page.getByRole("textbox", { name: "Confirm new password", exact: true }).fill("too short");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(newPassword).toHaveAttribute("aria-invalid", "true");
   await expect(page.locator("#field-new_password-error")).toContainText("at least 12 characters");
@@ -97,7 +97,7 @@ test("reset a password from the emailed link", async ({ page, browser, baseURL }
   // A good one: every session ends and the browser is sent to sign in.
   const chosen = "harbour kettle meadow 77";
   await newPassword.fill(chosen);
-  await page.getByLabel("Confirm new password", { exact: true }).fill(chosen);
+  await page.getByRole("textbox", { name: "Confirm new password", exact: true }).fill(chosen);
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page).toHaveURL(/\/sign-in\?reset=done$/);
   await waitForHydration(page);
@@ -116,7 +116,7 @@ test("reset a password from the emailed link", async ({ page, browser, baseURL }
   await page.goto(link);
   await waitForHydration(page);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("This link has expired or was already used");
-  await expect(page.getByLabel("New password", { exact: true })).toHaveCount(0);
+  await expect(page.getByRole("textbox", { name: "New password", exact: true })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Get a new link" })).toHaveAttribute("href", "/forgot-password");
   await expectNoAxeViolations(page);
 });
