@@ -1,5 +1,6 @@
 //! `/about`: what Waypoint is, and the credits and notices for the data it uses.
 
+use crate::careers::outlook::{dollars, ALL_OCCUPATIONS_MEDIAN_ANNUAL, BLS_CREDIT, BRIGHT_OUTLOOK_URL};
 use crate::careers::ONET_CREDIT;
 use crate::ui::PageMeta;
 use leptos::prelude::*;
@@ -17,7 +18,7 @@ pub fn AboutPage() -> impl IntoView {
     view! {
         <PageMeta
             title="About Waypoint"
-            description="What Waypoint is, who runs it, how career matching works, and the credits for the O*NET data and the O*NET Interest Profiler it uses."
+            description="What Waypoint is, who runs it, how career matching works, and the credits for the O*NET data, the O*NET Interest Profiler and the BLS pay and outlook figures it uses."
             path="/about"
         />
         <article class="page narrow about" aria-labelledby="page-heading">
@@ -60,6 +61,27 @@ pub fn AboutPage() -> impl IntoView {
                 "in whole and unmodified, with its notice kept, for career exploration, planning and counseling."
             </p>
             <blockquote class="credit-quote"><p>{INTEREST_PROFILER_NOTICE}</p></blockquote>
+
+            <h3>"Pay and job outlook"</h3>
+            <p>
+                "Pay, employment, projected job growth, openings and the typical education, experience and "
+                "training to enter each career come from the U.S. Bureau of Labor Statistics: national wages from "
+                <a href="https://www.bls.gov/oes/">"Occupational Employment and Wage Statistics"</a>
+                " (May 2024) and "
+                <a href="https://www.bls.gov/emp/">"Employment Projections"</a>
+                " (2024-34). They are works of the U.S. government, in the public domain. Where BLS publishes a "
+                "career only as part of a combined group, its page says so; for military occupations BLS "
+                "publishes no figures. "
+                {format!(
+                    "The pay chart compares a career with the median of all occupations, {} a year. ",
+                    dollars(i64::from(ALL_OCCUPATIONS_MEDIAN_ANNUAL))
+                )}
+                "Outlook words (\u{201c}faster than average\u{201d} and so on) follow the Occupational Outlook Handbook, and the "
+                "Bright Outlook mark follows "
+                <a href=BRIGHT_OUTLOOK_URL>"O*NET's criteria"</a>
+                "."
+            </p>
+            <blockquote class="credit-quote"><p>{format!("{BLS_CREDIT}.")}</p></blockquote>
         </article>
     }
 }

@@ -67,6 +67,7 @@ fn AccountMenu() -> impl IntoView {
                             <A href="/account" attr:class="account-menu__name">{user.first_name.clone()}</A>
                             <crate::notifications::NotificationBadge loaded/>
                             <A href="/booking">"Sessions"</A>
+                            <A href="/progress">"Progress"</A>
                             {user.role.is_admin().then(|| view! { <A href="/admin">"Admin"</A> })}
                             <ActionForm action=auth.sign_out attr:class="inline-form">
                                 <button type="submit" class="button button--ghost">"Sign out"</button>

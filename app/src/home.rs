@@ -118,6 +118,8 @@ pub fn HomePage() -> impl IntoView {
             path="/"
         />
         {hero()}
+        // Its own resource and Transition, at the top level of the page (never inside a Suspend).
+        <crate::roadmaps::NextStepCard/>
         {what_waypoint_offers()}
         {where_you_start()}
         {waypoint_today(stats)}

@@ -50,7 +50,7 @@ pub const SIGN_IN_HOOKS: accounts::hooks::SignInHooks = accounts::hooks::SignInH
 /// refusal for its page and sends the browser back (`plain_form_posts`); a refused plain post to
 /// any other function is answered with the error itself, so no message is ever dropped.
 #[cfg(feature = "ssr")]
-pub fn forms_with_feedback() -> [&'static str; 12] {
+pub fn forms_with_feedback() -> [&'static str; 26] {
     use server_fn::ServerFn;
     [
         <accounts::api::SignIn as ServerFn>::PATH,
@@ -65,6 +65,22 @@ pub fn forms_with_feedback() -> [&'static str; 12] {
         <accounts::recovery::ResendVerification as ServerFn>::PATH,
         <notifications::api::SaveNotificationPreferences as ServerFn>::PATH,
         <resources::SaveResource as ServerFn>::PATH,
+        // Every roadmap form: the roadmap pages show a refused plain post (beside the step form's
+        // fields, or in the page's message area for the one-button forms).
+        <roadmaps::GenerateRoadmap as ServerFn>::PATH,
+        <roadmaps::AddRoadmapStep as ServerFn>::PATH,
+        <roadmaps::EditRoadmapStep as ServerFn>::PATH,
+        <roadmaps::CommentOnRoadmap as ServerFn>::PATH,
+        <roadmaps::SuggestRoadmapStep as ServerFn>::PATH,
+        <roadmaps::MoveRoadmapStep as ServerFn>::PATH,
+        <roadmaps::SetRoadmapStepStatus as ServerFn>::PATH,
+        <roadmaps::RemoveRoadmapStep as ServerFn>::PATH,
+        <roadmaps::DecideRoadmapSuggestion as ServerFn>::PATH,
+        <roadmaps::ShareRoadmap as ServerFn>::PATH,
+        <roadmaps::RevokeRoadmapShare as ServerFn>::PATH,
+        <roadmaps::ShareRoadmapWithOrganization as ServerFn>::PATH,
+        <roadmaps::SetRoadmapArchived as ServerFn>::PATH,
+        <roadmaps::DeleteRoadmap as ServerFn>::PATH,
     ]
 }
 
@@ -170,7 +186,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/mentors/:handle") view=booking::MentorPage ssr=SsrMode::Async/>
                     <Route path=path!("/booking") view=booking::BookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/booking/:id") view=booking::BookingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/roadmap") view=roadmaps::RoadmapPage/>
+                    // Async: a visitor gets the public page whole, a roadmap's steps and forms are in the
+                    // HTML (they post without JavaScript), and an unknown roadmap or a turned-off share
+                    // link answers a real 404. The static "shared" segment comes before ":id".
+                    <Route path=path!("/roadmap") view=roadmaps::RoadmapsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/roadmap/shared/:token") view=roadmaps::SharedRoadmapPage ssr=SsrMode::Async/>
+                    <Route path=path!("/roadmap/:id") view=roadmaps::RoadmapDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/roadmap/:id/print") view=roadmaps::RoadmapPrintPage ssr=SsrMode::Async/>
                     // Async so crawlers get whole pages (a resource's JSON-LD, a renamed one's 301, an
                     // unknown one's 404) and the search form works without JavaScript. Routes match in
                     // order, so the static "manage" comes before ":slug" (and "manage" isn't a valid
@@ -204,6 +226,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/billing/receipts/:id") view=payments::ReceiptPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/notifications") view=notifications::NotificationPreferencesPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=notifications::NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/progress") view=roadmaps::ProgressPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/applications") view=admin::AdminApplicationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/audit") view=admin::AdminAuditPage ssr=SsrMode::Async/>

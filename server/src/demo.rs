@@ -1,8 +1,11 @@
 //! Demo data: one career centre with its admin, mentors (their listings and sessions in
-//! `booking`) and students, plus a platform admin, so a new installation shows a living product. Idempotent: it loads once, keyed on the demo
-//! organization's slug, inside one transaction. The passwords are listed in README.md.
+//! `booking`) and students (Sam's roadmap in `roadmaps`), plus a platform admin, so a new
+//! installation shows a living product. Idempotent: it loads once, keyed on the demo
+//! organization's slug, inside one transaction (a demo loaded before roadmaps existed gets Sam's
+//! roadmap on the next load). The passwords are listed in README.md.
 
 mod booking;
+mod roadmaps;
 
 use app::accounts::profile::{CareerStatus, EducationLevel};
 use app::accounts::{password, EmailAddress, PersonName, Username};
@@ -31,6 +34,9 @@ pub enum DemoError {
     Invalid(String),
     #[error("hashing a demo password failed: {0}")]
     Hash(String),
+    /// The product's own code (the roadmap generator's inputs) refused; its cause is logged.
+    #[error("demo data: {0}")]
+    App(#[from] app::error::AppError),
 }
 
 struct Person {
@@ -200,6 +206,9 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
     .fetch_one(&mut *tx)
     .await?;
     if present {
+        // A demo loaded before roadmaps existed gets Sam's (nothing when he has one).
+        roadmaps::backfill(&mut tx).await?;
+        tx.commit().await?;
         return Ok(DemoOutcome::AlreadyPresent);
     }
 
@@ -221,6 +230,8 @@ pub async fn load(owner: &PgPool) -> Result<DemoOutcome, DemoError> {
     demo_interest_results(&mut tx, &user_ids).await?;
     insert_application(&mut tx, &user_ids).await?;
     booking::insert(&mut tx, &user_ids).await?;
+    // After the booking demo (Sam's goal, his mentor Amara) and the reference data it reads.
+    roadmaps::insert(&mut tx, &user_ids).await?;
 
     tx.commit().await?;
     tracing::info!("demo data loaded");

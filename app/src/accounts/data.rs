@@ -121,6 +121,8 @@ pub mod ssr {
         section!("subscriptions", r#"select coalesce(jsonb_agg(to_jsonb(t)), '[]') as "rows!" from subscriptions t where user_id = $1"#);
         section!("roadmaps", r#"select coalesce(jsonb_agg(to_jsonb(t)), '[]') as "rows!" from career_roadmaps t where user_id = $1"#);
         section!("roadmap_steps", r#"select coalesce(jsonb_agg(to_jsonb(s)), '[]') as "rows!" from roadmap_steps s join career_roadmaps r on r.id = s.roadmap_id where r.user_id = $1"#);
+        section!("roadmap_comments", r#"select coalesce(jsonb_agg(to_jsonb(t)), '[]') as "rows!" from roadmap_comments t where t.author_id = $1 or t.roadmap_id in (select id from career_roadmaps where user_id = $1)"#);
+        section!("roadmap_suggestions", r#"select coalesce(jsonb_agg(to_jsonb(t)), '[]') as "rows!" from roadmap_suggestions t where t.author_id = $1 or t.roadmap_id in (select id from career_roadmaps where user_id = $1)"#);
         section!("progress", r#"select coalesce(jsonb_agg(to_jsonb(t)), '[]') as "rows!" from user_progress t where user_id = $1"#);
         section!("notifications", r#"select coalesce(jsonb_agg(to_jsonb(t)), '[]') as "rows!" from notifications t where user_id = $1"#);
         section!("notification_preferences", r#"select coalesce(jsonb_agg(to_jsonb(t)), '[]') as "rows!" from notification_preferences t where user_id = $1"#);

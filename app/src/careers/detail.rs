@@ -3,11 +3,15 @@
 
 use super::api::{career, my_career_goal, ChooseCareerGoal};
 use super::domain::{first_sentence, CareerDetail, JobZoneDetail, RelatedCareer, Task, TechnologyCategory};
+use super::outlook::{
+    dollars, grouped, signed_jobs, signed_percent, BlsFigures, CareerBls, Outlook, Pay, Wage,
+    ALL_OCCUPATIONS_GROWTH_PERCENT, ALL_OCCUPATIONS_MEDIAN_ANNUAL, BLS_CREDIT, BLS_RELEASE, BRIGHT_OUTLOOK_URL,
+};
 use super::OnetCredit;
 use crate::accounts::{encode_query_value, use_auth};
 use crate::domain::riasec::{names_of, AREAS};
 use crate::error::AppError;
-use crate::ui::{ActionOutcome, ErrorMessages, PageMeta};
+use crate::ui::{ActionOutcome, ErrorMessages, JsonLd, PageMeta};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -50,8 +54,19 @@ fn CareerNotFound() -> impl IntoView {
 
 #[component]
 fn CareerView(detail: CareerDetail) -> impl IntoView {
-    let CareerDetail { code, title, description, job_zone, interests, high_point_code, tasks, technology, related } =
-        detail;
+    let CareerDetail {
+        code,
+        title,
+        description,
+        job_zone,
+        interests,
+        high_point_code,
+        tasks,
+        technology,
+        related,
+        bls,
+    } = detail;
+    let json_ld = occupation_json_ld(&title, &description, &code, &bls);
     let path = code.path();
     let meta_description = {
         let summary = first_sentence(&description);
@@ -64,6 +79,7 @@ fn CareerView(detail: CareerDetail) -> impl IntoView {
     let top_interests = names_of(&high_point_code);
     view! {
         <PageMeta title=title.clone() description=meta_description path=path.clone()/>
+        <JsonLd value=json_ld/>
         <article class="page wide career" aria-labelledby="page-heading">
             <nav aria-label="Breadcrumb" class="breadcrumb">
                 <ol>
@@ -76,6 +92,8 @@ fn CareerView(detail: CareerDetail) -> impl IntoView {
             <p class="lead">{description.clone()}</p>
 
             <CareerGoalPanel code=code.to_string() title=title.clone() path=path.clone()/>
+
+            <PayAndOutlook title=title.clone() code=code.to_string() bls/>
 
             {interests_section(title.clone(), interests, top_interests)}
             {preparation_section(job_zone)}
@@ -232,6 +250,8 @@ fn CareerGoalPanel(code: String, title: String, path: String) -> impl IntoView {
                             <p class="goal-current" role="status">
                                 <strong>"Your current goal"</strong>
                                 {format!(" since {}.", current.chosen_at.format("%-d %B %Y"))}
+                                " "
+                                <A href="/roadmap">"Build or open your roadmap towards it"</A>
                             </p>
                         }.into_any(),
                         current => view! {
@@ -312,5 +332,248 @@ pub fn InterestProfileChart(#[prop(into)] title: String, interests: [f64; 6]) ->
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// schema.org `Occupation` for the page: the O*NET-SOC code as its category and, when BLS
+/// publishes annual pay, the OEWS percentiles as an estimated salary (United States, a year).
+fn occupation_json_ld(
+    title: &str,
+    description: &str,
+    code: &super::domain::CareerCode,
+    bls: &CareerBls,
+) -> serde_json::Value {
+    let mut value = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Occupation",
+        "name": title,
+        "description": description,
+        "occupationalCategory": {
+            "@type": "CategoryCode",
+            "codeValue": code.as_str(),
+            "inCodeSet": { "@type": "CategoryCodeSet", "name": "O*NET-SOC 2019" },
+        },
+        "occupationLocation": { "@type": "Country", "name": "United States" },
+    });
+    let pay = bls.figures.as_ref().and_then(|figures| figures.pay.as_ref());
+    if let Some(Wage::Amount(median)) = pay.and_then(|pay| pay.annual_median) {
+        let mut salary = serde_json::json!({
+            "@type": "MonetaryAmountDistribution",
+            "name": "base",
+            "currency": "USD",
+            "duration": "P1Y",
+            "median": median,
+        });
+        // A top-coded percentile has no exact value to give, so it is left out.
+        if let Some(Wage::Amount(p10)) = pay.and_then(|pay| pay.annual_p10) {
+            salary["percentile10"] = p10.into();
+        }
+        if let Some(Wage::Amount(p90)) = pay.and_then(|pay| pay.annual_p90) {
+            salary["percentile90"] = p90.into();
+        }
+        value["estimatedSalary"] = salary;
+    }
+    if let Some(figures) = &bls.figures {
+        value["educationRequirements"] = figures.education.clone().into();
+    }
+    value
+}
+
+/// Pay, jobs and the way in, from BLS, with the source and release beside them; or why there
+/// are none.
+#[component]
+fn PayAndOutlook(title: String, code: String, bls: CareerBls) -> impl IntoView {
+    let combined_note = bls.combined_note();
+    let Some(figures) = bls.figures else {
+        let military = code.starts_with("55-");
+        return view! {
+            <section aria-labelledby="pay-heading" class="pay-outlook">
+                <h2 id="pay-heading">"Pay and outlook"</h2>
+                <p>
+                    {if military {
+                        "The U.S. Bureau of Labor Statistics publishes no pay or outlook figures for this career: it publishes none for military occupations."
+                    } else {
+                        "The U.S. Bureau of Labor Statistics publishes no pay or outlook figures for this career."
+                    }}
+                </p>
+            </section>
+        }
+        .into_any();
+    };
+    let BlsFigures { employment, pay, projection, education, work_experience, training, .. } = figures;
+    let outlook = projection.outlook();
+    let bright = projection.bright();
+    let change_words = match outlook {
+        Outlook::Decline => format!(
+            "Employment is projected to decline {:.1}% from 2024 to 2034 ({} jobs).",
+            -projection.change_percent,
+            signed_jobs(projection.change_jobs)
+        ),
+        Outlook::LittleOrNoChange => format!(
+            "Employment is projected to show little or no change from 2024 to 2034 ({}, {} jobs).",
+            signed_percent(projection.change_percent),
+            signed_jobs(projection.change_jobs)
+        ),
+        _ => format!(
+            "Employment is projected to grow {:.1}% from 2024 to 2034 ({} jobs), {} for all occupations ({}).",
+            projection.change_percent,
+            signed_jobs(projection.change_jobs),
+            outlook.label().replace("average", "the average"),
+            signed_percent(ALL_OCCUPATIONS_GROWTH_PERCENT)
+        ),
+    };
+    view! {
+        <section aria-labelledby="pay-heading" class="pay-outlook">
+            <h2 id="pay-heading">"Pay and outlook"</h2>
+            {combined_note.map(|note| view! { <p class="notice">{note}</p> })}
+            <h3>"Pay"</h3>
+            {pay_view(&title, pay)}
+            <h3>"Jobs"</h3>
+            <p class="outlook-line">
+                <strong class=format!("outlook outlook--{}", outlook.as_str())>{signed_percent(projection.change_percent)}</strong>
+                " "{change_words}
+            </p>
+            {bright.map(|bright| view! {
+                <p class="bright-outlook-note">
+                    <span class="bright-outlook">"Bright outlook"</span>
+                    {format!(": O*NET marks careers {} ", bright.reason())}
+                    <a href=BRIGHT_OUTLOOK_URL>"(O*NET's Bright Outlook criteria)"</a>"."
+                </p>
+            })}
+            <dl class="details">
+                {employment.map(|employment| view! {
+                    <dt>"Employment, May 2024"</dt>
+                    <dd>{format!("{} (wage and salary jobs)", grouped(u64::try_from(employment).unwrap_or(0)))}</dd>
+                })}
+                <dt>"Projected jobs"</dt>
+                <dd>{format!(
+                    "{} in 2024, {} in 2034 (including self-employment)",
+                    grouped(u64::try_from(projection.employment_2024).unwrap_or(0)),
+                    grouped(u64::try_from(projection.employment_2034).unwrap_or(0))
+                )}</dd>
+                <dt>"Openings each year"</dt>
+                <dd>{format!(
+                    "{} on average, 2024-34 (new jobs and people leaving the work)",
+                    grouped(u64::try_from(projection.openings_annual).unwrap_or(0))
+                )}</dd>
+            </dl>
+            <h3>"Getting in"</h3>
+            <dl class="details">
+                <dt>"Typical education to enter"</dt><dd>{education}</dd>
+                <dt>"Work experience in a related job"</dt><dd>{work_experience}</dd>
+                <dt>"Typical on-the-job training"</dt><dd>{training}</dd>
+            </dl>
+            <p class="credit">{format!("{BLS_CREDIT} ({BLS_RELEASE}). ")}<A href="/about#data">"About the data"</A></p>
+        </section>
+    }
+    .into_any()
+}
+
+/// The pay figures: median and range with the chart, or the hourly median for hourly-only work.
+fn pay_view(title: &str, pay: Option<Pay>) -> impl IntoView {
+    let Some(pay) = pay else {
+        return view! { <p>"BLS publishes no wage figures for this work (it has projections only)."</p> }.into_any();
+    };
+    match pay.annual_median {
+        Some(median) => {
+            let range = match (pay.annual_p10, pay.annual_p90) {
+                (Some(low), Some(high)) => Some(format!(
+                    "Most earn between {} (the lowest-paid 10% earn less) and {} (the highest-paid 10% earn more).",
+                    low.annual_text(),
+                    high.annual_text()
+                )),
+                _ => None,
+            };
+            let hourly = (!pay.annual_only).then_some(pay.hourly_median).flatten();
+            view! {
+                <p class="pay-headline">
+                    <strong>{median.annual_text()}</strong>
+                    " median pay a year"
+                    {hourly.map(|hourly| format!(" ({} an hour)", hourly.hourly_text()))}
+                    "."
+                </p>
+                {range.map(|range| view! { <p>{range}</p> })}
+                {pay.annual_only.then(|| view! {
+                    <p class="muted">"BLS publishes annual pay only for this work (people in it are often paid for a school or work year rather than by the hour)."</p>
+                })}
+                {match (pay.annual_p10, pay.annual_p90) {
+                    (Some(low), Some(high)) => Some(view! { <PayRangeChart title=title.to_string() low median high/> }),
+                    _ => None,
+                }}
+            }
+            .into_any()
+        }
+        None => match pay.hourly_median {
+            Some(hourly) => view! {
+                <p class="pay-headline"><strong>{hourly.hourly_text()}</strong>" median pay an hour."</p>
+                <p class="muted">
+                    "BLS publishes hourly pay only for this work: people in it often don't work full time all "
+                    "year, so there is no annual figure to compare."
+                </p>
+            }
+            .into_any(),
+            None => view! { <p>"BLS publishes no median pay for this work."</p> }.into_any(),
+        },
+    }
+}
+
+/// The pay range (10th to 90th percentile) as a bar with the median marked, against the median
+/// of all occupations, drawn on the server; the text alternative says the same.
+#[component]
+fn PayRangeChart(title: String, low: Wage, median: Wage, high: Wage) -> impl IntoView {
+    const WIDTH: f64 = 560.0;
+    const LEFT: f64 = 12.0;
+    const RIGHT: f64 = 12.0;
+    const HEIGHT: f64 = 96.0;
+    const BAR_Y: f64 = 34.0;
+    const BAR_H: f64 = 20.0;
+    let top =
+        [low, median, high].iter().map(|w| w.annual_floor()).max().unwrap_or(0).max(ALL_OCCUPATIONS_MEDIAN_ANNUAL);
+    // Round the scale up to the next $20,000 so the axis ends on a clean figure.
+    let scale_max = f64::from(((top / 20_000) + 1) * 20_000);
+    let x = |amount: i32| LEFT + f64::from(amount.max(0)) / scale_max * (WIDTH - LEFT - RIGHT);
+    let (x_low, x_median, x_high) = (x(low.annual_floor()), x(median.annual_floor()), x(high.annual_floor()));
+    let x_all = x(ALL_OCCUPATIONS_MEDIAN_ANNUAL);
+    let all_text = dollars(i64::from(ALL_OCCUPATIONS_MEDIAN_ANNUAL));
+    // The all-occupations label goes on whichever side of its line has room.
+    let (all_label_x, all_label_anchor) =
+        if x_all > WIDTH * 0.7 { (x_all - 4.0, "end") } else { (x_all + 4.0, "start") };
+    let comparison = match median.annual_floor().cmp(&ALL_OCCUPATIONS_MEDIAN_ANNUAL) {
+        std::cmp::Ordering::Greater => "above",
+        std::cmp::Ordering::Less => "below",
+        std::cmp::Ordering::Equal => "the same as",
+    };
+    let alternative = format!(
+        "Pay of {title} a year: 10th percentile {}, median {}, 90th percentile {}. The median is {comparison} the median of all occupations, {all_text}.",
+        low.annual_text(),
+        median.annual_text(),
+        high.annual_text()
+    );
+    let label = alternative.clone();
+    let ticks: Vec<i32> =
+        (0..=(scale_max as i32)).step_by(if scale_max > 160_000.0 { 40_000 } else { 20_000 }).collect();
+    view! {
+        <figure class="pay-chart">
+            <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=label
+                xmlns="http://www.w3.org/2000/svg" focusable="false">
+                <title>{alternative}</title>
+                {ticks.into_iter().map(|tick| {
+                    let tx = x(tick);
+                    view! {
+                        <line class="pay-chart__grid" x1=tx y1=BAR_Y - 8.0 x2=tx y2=BAR_Y + BAR_H + 8.0/>
+                        <text class="pay-chart__tick" x=tx y=HEIGHT - 6.0 text-anchor="middle">{format!("${}k", tick / 1000)}</text>
+                    }
+                }).collect_view()}
+                <rect class="pay-chart__range" x=x_low y=BAR_Y width=(x_high - x_low).max(2.0) height=BAR_H rx="4"/>
+                <line class="pay-chart__median" x1=x_median y1=BAR_Y - 6.0 x2=x_median y2=BAR_Y + BAR_H + 6.0/>
+                <text class="pay-chart__label" x=x_median y=BAR_Y - 10.0 text-anchor="middle">{format!("median {}", median.annual_text())}</text>
+                <line class="pay-chart__all" x1=x_all y1="6" x2=x_all y2=BAR_Y + BAR_H + 10.0/>
+                <text class="pay-chart__all-label" x=all_label_x y="14" text-anchor=all_label_anchor>{format!("all jobs {all_text}")}</text>
+            </svg>
+            <figcaption class="muted">
+                "The bar runs from the 10th to the 90th percentile of pay; the line across it is the median. "
+                {format!("The dashed line is the median of all occupations, {all_text} (OEWS May 2024).")}
+            </figcaption>
+        </figure>
     }
 }

@@ -1,6 +1,7 @@
 //! Careers' domain types, shared by browser and server: an O*NET-SOC code, a job zone, what a
 //! career page and a list show, and the credit line the O*NET licence asks for.
 
+use super::outlook::{BlsFilters, BlsSummary, CareerBls};
 use crate::domain::{FieldErrors, Parse, ValidationError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -179,13 +180,29 @@ pub struct CareerSearch {
     pub code_prefix: Option<String>,
     pub zone: Option<JobZone>,
     pub page: i64,
+    /// Typical entry education, outlook and the order (BLS figures).
+    #[serde(default)]
+    pub filters: BlsFilters,
 }
 
 impl CareerSearch {
     pub const PAGE_SIZE: i64 = 30;
 
-    /// Parses the page's query string; a bad `zone` or `page` is refused against that field.
+    /// Parses the page's query string without the BLS filters.
     pub fn parse(q: &str, zone: &str, page: &str) -> Result<Self, FieldErrors> {
+        Self::parse_with(q, zone, page, "", "", "")
+    }
+
+    /// Parses the page's query string; a bad `zone`, `page`, `education`, `outlook` or `sort` is
+    /// refused against that field.
+    pub fn parse_with(
+        q: &str,
+        zone: &str,
+        page: &str,
+        education: &str,
+        outlook: &str,
+        sort: &str,
+    ) -> Result<Self, FieldErrors> {
         let q = q.trim();
         // "15-", "15-1252", "15-1252.00": the start of a code, matched against codes.
         let bytes = q.as_bytes();
@@ -207,7 +224,19 @@ impl CareerSearch {
         let mut errors = FieldErrors::new();
         let zone = errors.check("zone", JobZone::parse_optional(zone));
         let page = errors.check("page", Self::parse_page(page));
-        errors.finish_with(|| Some(Self { words, code_prefix, zone: zone?, page: page? }))
+        let filters = match BlsFilters::parse(education, outlook, sort) {
+            Ok(filters) => Some(filters),
+            Err(bls_errors) => {
+                for message in bls_errors.messages() {
+                    match &message.field {
+                        Some(field) => errors.add(field, message.message.clone()),
+                        None => errors.add_general(message.message.clone()),
+                    }
+                }
+                None
+            }
+        };
+        errors.finish_with(|| Some(Self { words, code_prefix, zone: zone?, page: page?, filters: filters? }))
     }
 
     /// Blank is the first page.
@@ -228,7 +257,7 @@ impl CareerSearch {
     }
 
     pub fn is_filtered(&self) -> bool {
-        !self.words.is_empty() || self.code_prefix.is_some() || self.zone.is_some()
+        !self.words.is_empty() || self.code_prefix.is_some() || self.zone.is_some() || self.filters.is_filtered()
     }
 }
 
@@ -242,6 +271,9 @@ pub struct CareerSummary {
     pub summary: String,
     /// Interest areas the occupation rates highest, as letters, e.g. "ICR".
     pub high_point_code: String,
+    /// Pay and outlook in short (`None`: BLS publishes none for it).
+    #[serde(default)]
+    pub bls: Option<BlsSummary>,
 }
 
 /// One page of the careers list.
@@ -311,6 +343,8 @@ pub struct CareerDetail {
     pub tasks: Vec<Task>,
     pub technology: Vec<TechnologyCategory>,
     pub related: Vec<RelatedCareer>,
+    /// Pay, outlook and the way in, from BLS.
+    pub bls: CareerBls,
 }
 
 /// The career someone is working towards.

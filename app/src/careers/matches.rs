@@ -1,11 +1,13 @@
 //! `/careers/matches`: the careers that fit the person's latest Interest Profiler scores,
-//! grouped Best / Great / Good fit, filterable by job zone; and [`TopMatches`], the same
-//! ranking in short for an Interest Profiler results page.
+//! grouped Best / Great / Good fit, filterable by job zone, typical entry education and outlook,
+//! sortable by pay or growth inside each group; and [`TopMatches`], the same ranking in short for
+//! an Interest Profiler results page.
 
 use super::api::{career_matches, top_career_matches, MyMatches, Ranking};
-use super::browse::JobZoneGuide;
+use super::browse::{bright_outlook_note, career_facts, BlsFilterFields, JobZoneGuide};
 use super::domain::JobZone;
 use super::matching::{top_areas, CareerMatch, Fit, GOOD_FIT, NARROW_SPREAD};
+use super::outlook::{BlsFilters, CareerSort};
 use super::{OnetCredit, INTEREST_PROFILER_PATH};
 use crate::domain::riasec::{join_names, AREAS};
 use crate::ui::{ErrorMessages, PageMeta};
@@ -16,9 +18,14 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn CareerMatchesPage() -> impl IntoView {
     let query = use_query_map();
-    let zone_param = move || query.read().get("zone").unwrap_or_default();
-    let selected_zone = move || JobZone::parse_optional(&zone_param()).ok().flatten();
-    let matches = Resource::new(zone_param, career_matches);
+    let get = move |key: &str| query.read().get(key).unwrap_or_default();
+    let selected_zone = move || JobZone::parse_optional(&get("zone")).ok().flatten();
+    let selected_filters =
+        move || BlsFilters::parse(&get("education"), &get("outlook"), &get("sort")).unwrap_or_default();
+    let matches = Resource::new(
+        move || (get("zone"), get("education"), get("outlook"), get("sort")),
+        |(zone, education, outlook, sort)| career_matches(zone, education, outlook, sort),
+    );
     view! {
         <PageMeta
             title="Your career matches"
@@ -40,7 +47,7 @@ pub fn CareerMatchesPage() -> impl IntoView {
                         matches.await.map(|found| match found {
                             MyMatches::NoResult => view! { <NoResultYet/> }.into_any(),
                             MyMatches::Found { scores, completed_at, ranking } => view! {
-                                <MatchesReport scores completed_at ranking zone=selected_zone()/>
+                                <MatchesReport scores completed_at ranking zone=selected_zone() filters=selected_filters()/>
                             }.into_any(),
                         })
                     })}
@@ -70,13 +77,14 @@ fn MatchesReport(
     completed_at: chrono::DateTime<chrono::Utc>,
     ranking: Ranking,
     zone: Option<JobZone>,
+    filters: BlsFilters,
 ) -> impl IntoView {
     let top: Vec<&str> = top_areas(&scores).into_iter().map(|i| AREAS[i].name).collect();
     let from = format!(" from {}", completed_at.format("%-d %B %Y"));
     match ranking {
         Ranking::Flat => flat_profile_notice(from).into_any(),
         Ranking::Ranked { matches, narrow } => {
-            ranked_matches(from, join_names(&top), matches, narrow, zone).into_any()
+            ranked_matches(from, join_names(&top), matches, narrow, zone, filters).into_any()
         }
     }
 }
@@ -110,8 +118,10 @@ fn ranked_matches(
     matches: Vec<CareerMatch>,
     narrow: bool,
     zone: Option<JobZone>,
+    filters: BlsFilters,
 ) -> impl IntoView {
     let total = matches.len();
+    let filtered = zone.is_some() || filters.is_filtered();
     let groups = super::matching::group_by_fit(matches);
     view! {
         <p class="lead">
@@ -127,15 +137,25 @@ fn ranked_matches(
                 {format!("Your scores are close together (less than {NARROW_SPREAD:.0} points between your highest and lowest), so small differences decide these matches. Treat them as a loose guide.")}
             </p>
         })}
-        {matches_zone_filter(zone)}
+        {matches_filter(zone, filters)}
         <JobZoneGuide selected=Signal::derive(move || zone)/>
         {(total == 0).then(|| view! {
             <p role="status">
-                {match zone {
-                    Some(zone) => format!("None of the careers in job zone {} fits your interests closely (fit {GOOD_FIT:.2} or more). ", zone.number()),
-                    None => format!("No career fits your interests closely (fit {GOOD_FIT:.2} or more). "),
+                {match (zone, filters.is_filtered()) {
+                    (_, true) => format!("None of the careers with those filters fits your interests closely (fit {GOOD_FIT:.2} or more). "),
+                    (Some(zone), false) => format!("None of the careers in job zone {} fits your interests closely (fit {GOOD_FIT:.2} or more). ", zone.number()),
+                    (None, false) => format!("No career fits your interests closely (fit {GOOD_FIT:.2} or more). "),
                 }}
-                {zone.is_some().then(|| view! { <A href="/careers/matches">"See matches in every job zone"</A> })}
+                {filtered.then(|| view! { <A href="/careers/matches">"See all your matches"</A> })}
+            </p>
+        })}
+        {(total > 0).then(bright_outlook_note)}
+        {(total > 0 && filters.sort != CareerSort::Default).then(|| view! {
+            <p class="muted">
+                {match filters.sort {
+                    CareerSort::Pay => "Within each fit group, the highest median pay comes first; careers without an annual figure come last.",
+                    _ => "Within each fit group, the fastest projected job growth comes first; careers without figures come last.",
+                }}
             </p>
         })}
         {groups.into_iter().filter(|(_, group)| !group.is_empty()).map(|(fit, group)| {
@@ -171,10 +191,11 @@ fn how_matching_works() -> impl IntoView {
     }
 }
 
-/// The job-zone filter, a plain GET form so it works without JavaScript.
-fn matches_zone_filter(zone: Option<JobZone>) -> impl IntoView {
+/// The job-zone, education and outlook filters and the order, a plain GET form so it works
+/// without JavaScript.
+fn matches_filter(zone: Option<JobZone>, filters: BlsFilters) -> impl IntoView {
     view! {
-        <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter matches by job zone">
+        <Form method="GET" action="" attr:class="filters" attr:aria-label="Filter matches">
             <div class="field">
                 <label for="matches-zone">"Preparation needed"</label>
                 <select id="matches-zone" name="zone">
@@ -186,6 +207,7 @@ fn matches_zone_filter(zone: Option<JobZone>) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
+            <BlsFilterFields id_prefix="matches" filters=Signal::derive(move || filters)/>
             <button type="submit" class="button">"Show matches"</button>
         </Form>
     }
@@ -204,6 +226,7 @@ fn MatchList(fit: Fit, matches: Vec<CareerMatch>) -> impl IntoView {
                 <A href=href>{title}</A>
                 <span class="match__fit">{found.fit_figure()}</span>
                 <span class="match__meta">{meta}</span>
+                <span class="match__facts">{career_facts(found.bls.as_ref())}</span>
             </li>
         }
     };

@@ -127,6 +127,10 @@ pub struct CareerMatch {
     /// The interests the career shares with the person's top three, as letters, in the
     /// person's order (strongest first).
     pub shared: Vec<char>,
+    /// Pay and outlook in short, filled in by the server after ranking (`None`: BLS publishes
+    /// none for it).
+    #[serde(default)]
+    pub bls: Option<super::outlook::BlsSummary>,
 }
 
 impl CareerMatch {
@@ -244,6 +248,7 @@ pub fn rank_matches(
                 correlation,
                 fit,
                 shared,
+                bls: None,
             })
         })
         .collect();

@@ -4,6 +4,10 @@
 //!
 //! - [`domain`]: codes, job zones, the careers search, what the pages show, the O*NET credit line.
 //! - [`matching`]: ranking careers by how well they fit someone's scores (pure).
+//! - [`outlook`]: BLS pay and outlook: how careers join BLS's codes, the figures, the plain-words
+//!   outlook bins, O*NET's Bright Outlook criteria, and the browse and matches filters (pure).
+//! - [`entry`]: the way into a career (BLS entry education, experience and training with the job
+//!   zone) for the roadmap generator; `entry::ssr::entry_facts` reads the figures.
 //! - [`api`]: the server functions, and in `api::ssr` their bodies and queries.
 //! - pages: `/careers` (`browse.rs`, [`CareersPage`]), `/careers/:code` (`detail.rs`,
 //!   [`CareerPage`]), `/careers/matches` (`matches.rs`, [`CareerMatchesPage`], and [`TopMatches`]
@@ -18,8 +22,10 @@ pub mod api;
 mod browse;
 mod detail;
 pub mod domain;
+pub mod entry;
 mod matches;
 pub mod matching;
+pub mod outlook;
 
 pub use api::*;
 pub use browse::CareersPage;

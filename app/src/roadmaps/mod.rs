@@ -1,24 +1,34 @@
-//! Roadmaps: personal plans towards a chosen career.
+//! Roadmaps: personal plans towards a chosen career, generated from real data (O*NET, BLS, the
+//! person's profile and Interest Profiler result, the resource library), edited by their owner,
+//! read and commented on by their mentors, shared by link, and the progress they record.
+//!
+//! - [`domain`]: kinds, statuses, what people type (parsed) and what the pages show.
+//! - [`generate`]: the generator (pure and deterministic).
+//! - [`api`]: the server functions, and in `api::ssr` their bodies and queries.
+//! - [`list_page`]: `/roadmap`, a public page about roadmaps for visitors; a person's roadmaps,
+//!   their goal and the form that generates one when signed in; a mentor's students' roadmaps.
+//! - [`roadmap_page`]: `/roadmap/:id`, one roadmap: its steps, editing and reordering (buttons
+//!   and drag and drop), mentors' comments and suggestions, sharing, archiving.
+//! - [`print_page`]: `/roadmap/:id/print`, the same roadmap laid out for paper.
+//! - [`shared_page`]: `/roadmap/shared/:token`, the read-only view behind a share link.
 
-use crate::ui::{ComingArea, ComingAreaPage};
-use leptos::prelude::*;
+pub mod api;
+pub mod domain;
+pub mod generate;
 
-/// Until this area opens, its page says plainly what it will do.
-pub const AREA: ComingArea = ComingArea {
-    title: "Your roadmap",
-    description:
-        "Build a personal career roadmap on Waypoint: steps, resources and milestones towards the career you choose.",
-    path: "/roadmap",
-    heading: "Your roadmap",
-    summary: "A step-by-step plan towards the career you choose.",
-    plans: &[
-        "Start from a career you chose and get a suggested sequence of steps.",
-        "Reorder, add and complete steps, with due dates and progress you can see.",
-        "Share your roadmap with your mentor.",
-    ],
-};
+mod charts;
+mod next_step;
+mod progress_page;
 
-#[component]
-pub fn RoadmapPage() -> impl IntoView {
-    view! { <ComingAreaPage area=&AREA/> }
-}
+pub mod list_page;
+pub mod print_page;
+pub mod roadmap_page;
+pub mod shared_page;
+
+pub use api::*;
+pub use list_page::RoadmapsPage;
+pub use print_page::RoadmapPrintPage;
+pub use roadmap_page::RoadmapDetailPage;
+pub use shared_page::SharedRoadmapPage;
+pub use next_step::NextStepCard;
+pub use progress_page::ProgressPage;

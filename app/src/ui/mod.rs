@@ -81,37 +81,6 @@ pub fn PageMeta(
     }
 }
 
-/// An area a later release fills. Its page says plainly what it will do and shows no invented data.
-#[derive(Debug)]
-pub struct ComingArea {
-    pub title: &'static str,
-    pub description: &'static str,
-    pub path: &'static str,
-    pub heading: &'static str,
-    pub summary: &'static str,
-    /// What the area will let people do, one line each.
-    pub plans: &'static [&'static str],
-}
-
-#[component]
-pub fn ComingAreaPage(area: &'static ComingArea) -> impl IntoView {
-    view! {
-        <PageMeta title=area.title description=area.description path=area.path/>
-        <section class="page coming-soon" aria-labelledby="page-heading">
-            <h1 id="page-heading">{area.heading}</h1>
-            <p class="lead">{area.summary}</p>
-            <div class="notice">
-                <strong>"Coming soon. "</strong>
-                "This area isn't open yet. Here is what it will let you do:"
-            </div>
-            <ul class="plan-list">
-                {area.plans.iter().map(|plan| view! { <li>{*plan}</li> }).collect_view()}
-            </ul>
-            <p><A href="/">"Back to the home page"</A></p>
-        </section>
-    }
-}
-
 /// A real 404: the status on the server's response, a title search engines don't index, and a
 /// way on. `title` gets " · Waypoint" appended.
 #[component]

@@ -157,13 +157,16 @@ pub async fn tenant(owner: &PgPool, slug: &str) -> Tenant {
     .fetch_one(owner)
     .await
     .expect("insert step");
-    sqlx::query("insert into user_progress (user_id, organization_id, roadmap_step_id, status, progress_percent) values ($1, $2, $3, 'in_progress', 40)")
+    // The step's progress row is written by the step's own trigger (migration 19); the fixture
+    // moves it along as a person would.
+    sqlx::query("update roadmap_steps set status = 'in_progress' where id = $1").bind(step).execute(owner).await.expect("start step");
+    sqlx::query("update user_progress set progress_percent = 40 where user_id = $1 and organization_id = $2 and roadmap_step_id = $3")
         .bind(student)
         .bind(org)
         .bind(step)
         .execute(owner)
         .await
-        .expect("insert progress");
+        .expect("record progress");
     sqlx::query("insert into notifications (user_id, organization_id, kind, title) values ($1, $2, 'booking', 'Session confirmed')")
         .bind(student)
         .bind(org)
