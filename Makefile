@@ -24,8 +24,8 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # The release WASM that every first visit downloads (target/site/pkg/waypoint.wasm, and the
 # brotli file the server sends). `make test` fails when it grows past these; raise them only with
 # the reason recorded in docs/benchmarks.md ("WASM budget").
-WASM_BUDGET_RAW := 4020000
-WASM_BUDGET_BROTLI := 850000
+WASM_BUDGET_RAW := 4660000
+WASM_BUDGET_BROTLI := 960000
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
