@@ -8,25 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-macro_rules! labelled_enum {
-    ($(#[$meta:meta])* $name:ident, $sql:literal, [$($variant:ident => $key:literal, $label:literal),+ $(,)?]) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-        #[cfg_attr(feature = "ssr", sqlx(type_name = $sql, rename_all = "snake_case"))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            /// The value in addresses and forms.
-            pub fn key(self) -> &'static str { match self { $($name::$variant => $key),+ } }
-            pub fn label(self) -> &'static str { match self { $($name::$variant => $label),+ } }
-            /// `None` for anything that is not one of the keys.
-            pub fn from_key(key: &str) -> Option<$name> { Self::ALL.iter().copied().find(|value| value.key() == key.trim()) }
-        }
-    };
-}
+use crate::domain::labelled_enum;
 
 labelled_enum!(
     /// What kind of thing a resource is. Mirrors the database's `resource_type`.
