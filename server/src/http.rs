@@ -29,6 +29,7 @@
 //! status once (`db::run` → `AppError::respond`); the error crosses the wire as JSON.
 
 use app::db::AppState;
+use crate::page_cache::{PageCache, PageCacheOptions};
 use app::ui::SiteUrl;
 use axum::extract::{FromRef, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
@@ -62,6 +63,7 @@ pub struct ServerState {
     pub leptos_options: LeptosOptions,
     pub app: AppState,
     pub site_url: SiteUrl,
+    pub page_cache: Option<PageCache>,
 }
 
 /// Handlers outside Leptos that only query (the data export) take the request pool.
@@ -85,6 +87,9 @@ pub struct HttpOptions {
     /// The payment provider (and, for the sandbox, its hosted pages); `None` leaves payments
     /// unavailable, which a payment request answers with 503.
     pub payments: Option<PaymentWiring>,
+    /// The rendered-page cache for anonymous visitors of the public pages (`page_cache.rs`);
+    /// `None` renders every request (the tests that are not about the cache).
+    pub page_cache: Option<PageCacheOptions>,
 }
 
 /// What the router needs of payments.
@@ -105,6 +110,7 @@ impl HttpOptions {
             trusted_proxies: Vec::new(),
             limits: RequestLimits::default(),
             payments: None,
+            page_cache: None,
         }
     }
 }
@@ -181,7 +187,13 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         guard_pool: pools.sessions.clone(),
         payments: options.payments.as_ref().map(|wiring| wiring.payments.clone()),
     };
-    let state = ServerState { leptos_options, app: app_state.clone(), site_url: SiteUrl(options.site_url.clone()) };
+    let page_cache = options.page_cache.map(|cache_options| PageCache::start(&pools.requests, cache_options));
+    let state = ServerState {
+        leptos_options,
+        app: app_state.clone(),
+        site_url: SiteUrl(options.site_url.clone()),
+        page_cache: page_cache.clone(),
+    };
     let context = {
         let site_url = state.site_url.clone();
         let stats_cache = app::home::StatsCache::default();
@@ -259,6 +271,17 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         .route("/healthz", get(healthz))
         .with_state(state)
         .merge(pages)
+        // Anonymous visits to public pages are answered here when the page is cached, before
+        // sessions, limits and rendering (they cost a lookup); everything else passes through.
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            let page_cache = page_cache.clone();
+            async move {
+                match page_cache {
+                    Some(cache) => cache.layer(request, next).await,
+                    None => next.run(request).await,
+                }
+            }
+        }))
         .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
             client_address(request, next, trusted_proxies.clone())
         }))
@@ -472,11 +495,16 @@ pub fn session_store(pool: PgPool) -> PostgresStore {
     PostgresStore::new(pool)
 }
 
-/// Whether the server and its database answer. 503 when the database does not within 2 s.
-async fn healthz(State(AppState { pool, .. }): State<AppState>) -> Response {
+/// Whether the server and its database answer (503 when the database does not within 2 s), with
+/// the page cache's figures since start (`make bench` reports its hit rate from them).
+async fn healthz(State(ServerState { app: AppState { pool, .. }, page_cache, .. }): State<ServerState>) -> Response {
     let check = tokio::time::timeout(Duration::from_secs(2), sqlx::query_scalar!(r#"select 1 as "one!""#).fetch_one(&pool));
     match check.await {
-        Ok(Ok(_)) => (StatusCode::OK, Json(serde_json::json!({ "status": "ok", "database": "ok" }))).into_response(),
+        Ok(Ok(_)) => {
+            let cache = page_cache.map(|cache| cache.figures());
+            let body = serde_json::json!({ "status": "ok", "database": "ok", "page_cache": cache });
+            (StatusCode::OK, [(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+        }
         Ok(Err(error)) => {
             tracing::error!(%error, "health check: database error");
             unhealthy()

@@ -7,6 +7,7 @@ pub mod database;
 pub mod demo;
 pub mod embedded;
 pub mod http;
+pub mod page_cache;
 pub mod reference;
 pub mod serve;
 pub mod telemetry;

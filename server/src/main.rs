@@ -163,6 +163,7 @@ async fn serve() -> anyhow::Result<()> {
             },
             sandbox,
         }),
+        page_cache: Some(server::page_cache::PageCacheOptions::default()),
         ..http::HttpOptions::for_site(&config.public_url)
     };
     let app = http::router(
