@@ -19,6 +19,7 @@ mod http;
 mod notifications_live;
 mod notifications_mail;
 mod notifications_mail_more;
+mod page_cache;
 mod payments;
 mod resources;
 mod resources_pages;

@@ -23,26 +23,33 @@ use sqlx::postgres::PgPoolOptions;
 use std::time::Duration;
 use uuid::Uuid;
 
-const PASSWORD: &str = "tea at the lighthouse at six";
+pub(crate) const PASSWORD: &str = "tea at the lighthouse at six";
 /// How long a live count may take to arrive.
 const WITHIN: Duration = Duration::from_secs(10);
 
 /// One app server over the test's database, with pools of its own (its own LISTEN connection).
-struct Server {
-    url: String,
-    host: String,
+/// The page cache's tests run two of them too.
+pub(crate) struct Server {
+    pub(crate) url: String,
+    pub(crate) host: String,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 impl Server {
     async fn start(db: &TestDb) -> Server {
+        Server::start_with(db, None).await
+    }
+
+    /// An app server with the rendered-page cache on (`Some`) or off.
+    pub(crate) async fn start_with(db: &TestDb, page_cache: Option<server::page_cache::PageCacheOptions>) -> Server {
         let app_options = db.owner_options.clone().username("waypoint_app");
         let requests = PgPoolOptions::new().max_connections(6).connect_with(app_options.clone()).await.expect("request pool");
         let sessions = PgPoolOptions::new().max_connections(3).connect_with(app_options).await.expect("session pool");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let host = listener.local_addr().expect("address").to_string();
         let url = format!("http://{host}");
-        let router = router(leptos_options(), Pools { requests, sessions }, &HttpOptions::for_site(&url));
+        let options = HttpOptions { page_cache, ..HttpOptions::for_site(&url) };
+        let router = router(leptos_options(), Pools { requests, sessions }, &options);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let limits = server::serve::ServeLimits { header_read: Duration::from_secs(10), shutdown_grace: Duration::from_secs(1) };
         tokio::spawn(server::serve::serve(listener, router, limits, async {
@@ -52,7 +59,7 @@ impl Server {
     }
 
     /// A request as a browser on this server's pages sends it.
-    async fn send(&self, method: Method, path: &str, body: String, cookie: Option<&str>) -> axum::http::Response<hyper::body::Incoming> {
+    pub(crate) async fn send(&self, method: Method, path: &str, body: String, cookie: Option<&str>) -> axum::http::Response<hyper::body::Incoming> {
         let mut request = Request::builder()
             .method(method)
             .uri(format!("{}{path}", self.url))
@@ -70,14 +77,14 @@ impl Server {
     }
 
     /// A server function over HTTP, its answer read whole.
-    async fn call(&self, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+    pub(crate) async fn call(&self, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Reply {
         let response = self.send(Method::POST, &format!("/api/{endpoint}"), form(fields), cookie).await;
         let (status, headers) = (response.status(), response.headers().clone());
         let body = response.into_body().collect().await.expect("the whole answer").to_bytes();
         Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() }
     }
 
-    async fn sign_in(&self, identifier: &str) -> String {
+    pub(crate) async fn sign_in(&self, identifier: &str) -> String {
         let reply = self.call("sign_in", &[("identifier", identifier), ("password", PASSWORD)], None).await;
         reply.assert_ok();
         reply.session_cookie().expect("signing in sets the session cookie")
