@@ -10,6 +10,8 @@ CARGO_LEPTOS_VERSION := 0.3.10
 WASM_BINDGEN_VERSION := 0.2.130
 BINARYEN_VERSION := 132.0.0
 OHA_VERSION := 1.15.0
+# Lighthouse for `make bench` (12.2.3 runs on this Node 20; later majors need a newer Node).
+LIGHTHOUSE_VERSION := 12.2.3
 # sqlx-cli matches the sqlx in Cargo.lock; PostgreSQL only, no TLS (it talks to a local socket).
 SQLX_CLI_VERSION := 0.8.6
 TOOLS := $(CURDIR)/target/tools
@@ -21,7 +23,7 @@ export PATH := $(HOME)/.cargo/bin:$(TOOLS)/node_modules/.bin:$(PATH)
 TEST_RUSTFLAGS := --cfg erase_components
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-# The release WASM that every first visit downloads (target/site/pkg/waypoint.wasm, and the
+# The release WASM that every first visit downloads (target/site/pkg/waypoint.<hash>.wasm, and the
 # brotli file the server sends). `make test` fails when it grows past these; raise them only with
 # the reason recorded in docs/benchmarks.md ("WASM budget").
 WASM_BUDGET_RAW := 4660000
@@ -35,7 +37,7 @@ help:
 	@echo "make run    build and serve Waypoint at http://127.0.0.1:3000 (LEPTOS_SITE_ADDR overrides)"
 	@echo "make test   cargo tests against a real PostgreSQL, then the Playwright suite in Chromium"
 	@echo "make dev    cargo leptos watch: rebuild and reload on every change (debug build, same database)"
-	@echo "make bench  load the home page and /healthz with oha beside a bare axum baseline"
+	@echo "make bench  public pages and a signed-in page under load beside a bare-axum ceiling, sizes, Lighthouse"
 	@echo "make setup  install PostgreSQL, Chromium, the wasm target, cargo-leptos, sqlx-cli and npm packages"
 	@echo "make sqlx-prepare  refresh .sqlx/ (the compile-time SQL checks' offline data) after changing a query"
 
@@ -80,11 +82,11 @@ build: setup
 RELEASE_INPUTS := Cargo.toml Cargo.lock Makefile .cargo .sqlx app frontend server/Cargo.toml server/src style public migrations data
 RELEASE_STAMP := target/release/.waypoint-release-stamp
 release: setup
-	@if [ -f $(RELEASE_STAMP) ] && [ -x target/release/server ] && [ -f target/site/pkg/waypoint.wasm.br ] && \
+	@if [ -f $(RELEASE_STAMP) ] && [ -x target/release/server ] && [ -f target/release/hash.txt ] && \
 	   [ -z "$$(find $(RELEASE_INPUTS) -newer $(RELEASE_STAMP) -print -quit)" ]; then \
 	  echo "release build: up to date (nothing changed since $(RELEASE_STAMP))"; \
 	else \
-	  mkdir -p target/release && touch $(RELEASE_STAMP).new && \
+	  mkdir -p target/release && touch $(RELEASE_STAMP).new && rm -rf target/site/pkg && \
 	  cargo leptos build --release --precompress && mv $(RELEASE_STAMP).new $(RELEASE_STAMP); \
 	fi
 
@@ -117,7 +119,7 @@ wasm-size:
 	@bash end2end/wasm-size.sh $(WASM_BUDGET_RAW) $(WASM_BUDGET_BROTLI)
 
 test-e2e:
-	@[ -x target/release/server ] && [ -f target/site/pkg/waypoint.wasm ] || { echo "test-e2e: run make release first"; exit 1; }
+	@[ -x target/release/server ] && [ -f target/release/hash.txt ] || { echo "test-e2e: run make release first"; exit 1; }
 	rm -rf .data/e2e
 	cd end2end && npx playwright test
 
@@ -130,6 +132,8 @@ test-repeat:
 
 bench: setup
 	@command -v oha >/dev/null && oha --version | grep -q "$(OHA_VERSION)" || cargo install oha --version $(OHA_VERSION) --locked
+	@[ -x "$(TOOLS)/node_modules/.bin/lighthouse" ] && lighthouse --version | grep -qx "$(LIGHTHOUSE_VERSION)" || \
+	  npm install --silent --no-audit --no-fund --prefix "$(TOOLS)" lighthouse@$(LIGHTHOUSE_VERSION)
 	$(MAKE) --no-print-directory release
 	cargo build --release -p benches
 	bash benches/run.sh

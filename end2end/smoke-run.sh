@@ -45,15 +45,19 @@ check() { # path, text the page must contain
   local body
   body=$(curl -fsS --compressed "http://$ADDR$1") || fail "GET $1 did not answer 200"
   grep -qF -- "$2" <<<"$body" || fail "GET $1 does not contain \"$2\""
-  grep -qF -- '/pkg/waypoint.js' <<<"$body" || fail "GET $1 does not load the hydration script"
+  grep -qE -- '/pkg/waypoint\.[A-Za-z0-9_-]+\.js' <<<"$body" || fail "GET $1 does not load the hydration script (by its hashed name)"
   echo "smoke: GET $1 200, $(wc -c <<<"$body") bytes, contains \"$2\""
 }
 check / "<title>Waypoint"
 check /careers/15-1252.00 "Software Developers"
-# The browser bundle that page loads, precompressed as `make run` serves it.
-curl -fsS -H 'Accept-Encoding: br' -o /dev/null -w '%{http_code} %{content_type}\n' "http://$ADDR/pkg/waypoint.wasm" \
-  | grep -q '^200 application/wasm' || fail "GET /pkg/waypoint.wasm did not answer 200 application/wasm"
-echo "smoke: GET /pkg/waypoint.wasm 200"
+# The browser bundle that page loads, by its hashed name, precompressed and kept for a year.
+wasm=$(curl -fsS "http://$ADDR/" | grep -oE '/pkg/waypoint\.[A-Za-z0-9_-]+\.wasm' | head -1)
+[ -n "$wasm" ] || fail "the home page does not preload the WASM by its hashed name"
+curl -fsS -H 'Accept-Encoding: br' -o /dev/null -D - "http://$ADDR$wasm" >"$LOG.wasm-headers" || fail "GET $wasm failed"
+grep -qi '^content-type: application/wasm' "$LOG.wasm-headers" || fail "GET $wasm is not application/wasm"
+grep -qi '^content-encoding: br' "$LOG.wasm-headers" || fail "GET $wasm was not sent precompressed with brotli"
+grep -qi '^cache-control: public, max-age=31536000, immutable' "$LOG.wasm-headers" || fail "GET $wasm is not cached as immutable"
+echo "smoke: GET $wasm 200 application/wasm, brotli, immutable"
 
 stop
 trap - EXIT

@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 budget_raw=$1
 budget_brotli=$2
-wasm=target/site/pkg/waypoint.wasm
+# The release build names the bundle by its content (cargo-leptos hash-files); the hash is in
+# target/release/hash.txt.
+hash=$(sed -n 's/^wasm: *//p' target/release/hash.txt 2>/dev/null || true)
+wasm=target/site/pkg/waypoint${hash:+.$hash}.wasm
 [ -f "$wasm" ] && [ -f "$wasm.br" ] || { echo "wasm-size: $wasm(.br) missing: run cargo leptos build --release --precompress"; exit 1; }
 raw=$(stat -c %s "$wasm")
 brotli=$(stat -c %s "$wasm.br")

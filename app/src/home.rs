@@ -42,7 +42,7 @@ pub async fn load_platform_stats() -> Result<PlatformStats, AppError> {
     if let Some(stats) = cache.as_ref().and_then(StatsCache::fresh) {
         return Ok(stats);
     }
-    let stats = crate::db::public(|tx| Box::pin(ssr::platform_stats(tx))).await?;
+    let stats = crate::db::public_read(|tx| Box::pin(ssr::platform_stats(tx))).await?;
     if let Some(cache) = &cache {
         cache.store(stats);
     }

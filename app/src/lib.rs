@@ -21,7 +21,7 @@ pub mod roadmaps;
 pub mod ui;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Stylesheet};
+use leptos_meta::provide_meta_context;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -115,6 +115,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name=ui::SiteUrl::META_NAME content=site_url/>
                 <link rel="icon" href="/favicon.ico" sizes="any"/>
                 <AutoReload options=options.clone()/>
+                // The stylesheet by its content-hashed name in the release build (cargo-leptos
+                // `hash-files`), so browsers keep it for a year (server/src/assets.rs).
+                <leptos_meta::HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <leptos_meta::MetaTags/>
             </head>
@@ -162,7 +165,6 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/waypoint.css"/>
         <Router>
             <frame::SiteHeader/>
             <main id="main" tabindex="-1">

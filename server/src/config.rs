@@ -19,6 +19,9 @@ pub struct Config {
     pub database_url: Option<SecretString>,
     /// The application role's connection for requests. None: derived from the above.
     pub app_database_url: Option<SecretString>,
+    /// A streaming replica for public reads (`DATABASE_READ_URL`; its connections `SET ROLE
+    /// waypoint_app`). None: every read goes to the primary.
+    pub database_read_url: Option<SecretString>,
     /// Where the embedded cluster lives (`WAYPOINT_DATA_DIR`, default `.data`).
     pub data_dir: PathBuf,
     /// The public origin for canonical links and the sitemap (`WAYPOINT_PUBLIC_URL`).
@@ -89,9 +92,15 @@ pub fn trusted_proxies(value: Option<&str>) -> Result<Vec<ipnet::IpNet>, ConfigE
 
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let leptos = leptos::config::get_configuration(None)
+        let mut leptos = leptos::config::get_configuration(None)
             .map_err(|error| ConfigError::Leptos(error.to_string()))?
             .leptos_options;
+        // The release build names the bundle's files by content (cargo-leptos `hash-files`) and
+        // leaves their hashes beside the binary; `make run` starts the binary itself, so the
+        // file's presence says so unless LEPTOS_HASH_FILES does.
+        if std::env::var_os("LEPTOS_HASH_FILES").is_none() {
+            leptos.hash_files = crate::assets::hash_file(&leptos).is_some();
+        }
         Self::from_env_with(leptos)
     }
 
@@ -121,6 +130,7 @@ impl Config {
         Ok(Self {
             database_url,
             app_database_url: var("APP_DATABASE_URL").map(SecretString::from),
+            database_read_url: var("DATABASE_READ_URL").map(SecretString::from),
             data_dir: var("WAYPOINT_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".data")),
             behind_https: public_url.starts_with("https://"),
             public_url,

@@ -175,6 +175,12 @@ pub async fn app_pool(connection: &AppConnection, max_connections: u32) -> Resul
     pool.map_err(DatabaseError::Connect)
 }
 
+/// The read replica's pool (`DATABASE_READ_URL`): connections `SET ROLE waypoint_app`, so the
+/// replica's reads are bound by row-level security as the primary's are.
+pub async fn read_pool(url: &str, max_connections: u32) -> Result<PgPool, DatabaseError> {
+    app_pool(&AppConnection::SetRole(parse_url("DATABASE_READ_URL", url)?), max_connections).await
+}
+
 pub async fn create_database_if_missing(maintenance: &PgConnectOptions, name: &str) -> Result<(), DatabaseError> {
     use sqlx::Connection;
     let mut connection = sqlx::PgConnection::connect_with(maintenance).await.map_err(DatabaseError::Connect)?;

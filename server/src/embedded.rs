@@ -370,6 +370,45 @@ impl EmbeddedPostgres {
         Ok(cluster)
     }
 
+    /// Starts a streaming replica of this cluster in `options.dir`: a base backup taken with
+    /// `pg_basebackup` over the primary's socket (streaming the WAL it needs, and writing
+    /// `standby.signal` and `primary_conninfo`), then started as a hot standby that follows the
+    /// primary. A directory that already holds the replica is started as it is.
+    pub async fn start_replica(&self, options: &EmbeddedOptions) -> Result<Self, EmbeddedError> {
+        let bin = bindir()?;
+        let user = run_as()?;
+        let dir = resolve_dir(&options.dir, user.as_ref())?;
+        prepare_dir(&dir, user.as_ref())?;
+        if !dir.join("PG_VERSION").exists() {
+            let output = command(bin.join("pg_basebackup"), user.as_ref())
+                .arg("--pgdata")
+                .arg(&dir)
+                .args(["--write-recovery-conf", "--wal-method", "stream", "--checkpoint", "fast", "--no-sync"])
+                .arg("--host")
+                .arg(&self.dir)
+                .args(["--port", &PORT.to_string(), "--username", SUPERUSER])
+                .output()
+                .map_err(io_error(&dir))?;
+            if !output.status.success() {
+                return Err(EmbeddedError::InitDb { dir, output: String::from_utf8_lossy(&output.stderr).into_owned() });
+            }
+            // The primary's socket lives in its data directory, so the copy holds the primary's
+            // socket lock file, naming a live postmaster: the replica would refuse to start.
+            for entry in std::fs::read_dir(&dir).map_err(io_error(&dir))?.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with(".s.PGSQL.") && name.ends_with(".lock") {
+                    std::fs::remove_file(entry.path()).map_err(io_error(&dir))?;
+                }
+            }
+        }
+        refuse_if_running(&dir)?;
+        let postgres = postgres_command(&bin, &dir, user.as_ref(), options)?;
+        let (pid, exited) = spawn_supervised(postgres, &dir)?;
+        let cluster = Self { dir: dir.clone(), pid, exited: Mutex::new(Some(exited)) };
+        cluster.wait_until_ready(Duration::from_secs(60)).await?;
+        Ok(cluster)
+    }
+
     async fn wait_until_ready(&self, limit: Duration) -> Result<(), EmbeddedError> {
         let started = Instant::now();
         loop {

@@ -90,6 +90,8 @@ pub struct HttpOptions {
     /// The rendered-page cache for anonymous visitors of the public pages (`page_cache.rs`);
     /// `None` renders every request (the tests that are not about the cache).
     pub page_cache: Option<PageCacheOptions>,
+    /// The read replica's pool (`DATABASE_READ_URL`), for public reads (`app::db::public_read`).
+    pub read_replica: Option<PgPool>,
 }
 
 /// What the router needs of payments.
@@ -111,6 +113,7 @@ impl HttpOptions {
             limits: RequestLimits::default(),
             payments: None,
             page_cache: None,
+            read_replica: None,
         }
     }
 }
@@ -186,7 +189,9 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         pool: pools.requests.clone(),
         guard_pool: pools.sessions.clone(),
         payments: options.payments.as_ref().map(|wiring| wiring.payments.clone()),
+        read_pool: options.read_replica.clone(),
     };
+    let assets = load_assets(&leptos_options);
     let page_cache = options.page_cache.map(|cache_options| PageCache::start(&pools.requests, cache_options));
     let state = ServerState {
         leptos_options,
@@ -215,6 +220,7 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
 
     let behind_https = options.behind_https;
     let limits = options.limits;
+    let read_your_writes = options.read_replica.is_some().then_some(behind_https);
     // This server's one LISTEN connection, shared by every open notification stream.
     let live = app::notifications::live::Hub::start(pools.requests.clone());
     let mut payment_routes = Router::new();
@@ -248,6 +254,9 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         .with_state(state.clone())
         .merge(payment_routes)
         .layer(axum::middleware::from_fn(plain_form_posts))
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            writers_read_their_writes(request, next, read_your_writes)
+        }))
         .layer(sessions)
         .layer(axum::middleware::from_fn(session_store_outage_is_unavailable))
         .layer(axum::middleware::from_fn(private_responses_are_not_stored))
@@ -271,6 +280,8 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         .route("/healthz", get(healthz))
         .with_state(state)
         .merge(pages)
+        // Static files from memory, before anything else below (no session, no rendering).
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| assets.clone().layer(request, next)))
         // Anonymous visits to public pages are answered here when the page is cached, before
         // sessions, limits and rendering (they cost a lookup); everything else passes through.
         .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
@@ -306,6 +317,19 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The site root's files in memory (an empty store when there is no built site, as in tests:
+/// requests then reach the file handler).
+fn load_assets(options: &LeptosOptions) -> crate::assets::Assets {
+    let hashes = if options.hash_files { crate::assets::hash_file(options) } else { None };
+    match crate::assets::Assets::load(std::path::Path::new(options.site_root.as_ref()), &options.output_name, hashes.as_deref()) {
+        Ok(assets) => assets,
+        Err(error) => {
+            tracing::warn!(%error, "static files: reading the site root failed; serving them from disk");
+            crate::assets::Assets::default()
+        }
+    }
 }
 
 /// The answer to a request shed by the concurrency limit (or failed by a layer below it).
@@ -484,6 +508,28 @@ async fn plain_form_posts(request: Request, next: Next) -> Response {
         }
     }
     answer
+}
+
+/// With a read replica, whoever writes (any POST answered without an error) gets a short-lived
+/// cookie that keeps their next reads on the primary (`app::db::WROTE_COOKIE`): the replica
+/// may not have replayed their write yet. `read_your_writes` is `Some(secure)` when there is a
+/// replica.
+async fn writers_read_their_writes(request: Request, next: Next, read_your_writes: Option<bool>) -> Response {
+    let Some(secure) = read_your_writes else { return next.run(request).await };
+    let writes = !matches!(*request.method(), axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS);
+    let mut response = next.run(request).await;
+    if writes && !(response.status().is_client_error() || response.status().is_server_error()) {
+        let cookie = format!(
+            "{}=1; Max-Age={}; Path=/; HttpOnly; SameSite=Lax{}",
+            app::db::WROTE_COOKIE,
+            app::db::READ_YOUR_WRITES_SECS,
+            if secure { "; Secure" } else { "" }
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 fn header_contains(headers: &axum::http::HeaderMap, name: HeaderName, needle: &str) -> bool {

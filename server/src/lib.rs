@@ -2,6 +2,7 @@
 //! and reference data, and the HTTP surface. `main.rs` is the command line around it; the integration tests in
 //! `tests/it` use the same pieces.
 
+pub mod assets;
 pub mod config;
 pub mod database;
 pub mod demo;

@@ -94,6 +94,14 @@ async fn serve() -> anyhow::Result<()> {
         tracing::info!("SMTP_URL is not set: emails are kept in the outbox (administrators read them at /admin/outbox)");
     }
     let pool = database.app_pool(32).await?;
+    let read_pool = match &config.database_read_url {
+        Some(url) => {
+            let replica = server::database::read_pool(secrecy::ExposeSecret::expose_secret(url), 32).await?;
+            tracing::info!("public reads go to the replica at DATABASE_READ_URL");
+            Some(replica)
+        }
+        None => None,
+    };
     // The session store and the sign-in throttle get their own few connections (see http::Pools).
     let session_pool = database.app_pool(8).await?;
     // Expired sessions are swept hourly (the first sweep runs an hour after start).
@@ -164,6 +172,7 @@ async fn serve() -> anyhow::Result<()> {
             sandbox,
         }),
         page_cache: Some(server::page_cache::PageCacheOptions::default()),
+        read_replica: read_pool.clone(),
         ..http::HttpOptions::for_site(&config.public_url)
     };
     let app = http::router(
@@ -189,6 +198,9 @@ async fn serve() -> anyhow::Result<()> {
     worker_pool.close().await;
     provider_pool.close().await;
     pool.close().await;
+    if let Some(read_pool) = read_pool {
+        read_pool.close().await;
+    }
     session_pool.close().await;
     database.shutdown();
     served.context("serving HTTP")

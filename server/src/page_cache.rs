@@ -131,6 +131,9 @@ struct Inner {
     entries: moka::sync::Cache<String, Arc<CachedPage>>,
     generations: [AtomicU64; SCOPES],
     listening: AtomicBool,
+    /// The primary's WAL position when the latest news arrived: a page rendered again after it
+    /// must be read from a replica that has replayed this far (`app::db::ReadAfter`).
+    news_position: AtomicU64,
     listen_options: Option<PgConnectOptions>,
     started: std::sync::Once,
     hits: AtomicU64,
@@ -187,6 +190,7 @@ impl PageCache {
                 entries,
                 generations: std::array::from_fn(|_| AtomicU64::new(0)),
                 listening: AtomicBool::new(false),
+                news_position: AtomicU64::new(0),
                 listen_options: None,
                 started: std::sync::Once::new(),
                 hits: AtomicU64::new(0),
@@ -248,6 +252,11 @@ impl PageCache {
         }
         self.inner.misses.fetch_add(1, Ordering::Relaxed);
         let generations = self.generations();
+        let mut request = request;
+        let position = self.inner.news_position.load(Ordering::Acquire);
+        if position > 0 {
+            request.extensions_mut().insert(app::db::ReadAfter(position));
+        }
         let response = next.run(request).await;
         if !cacheable_response(&response) {
             return response;
@@ -288,7 +297,12 @@ fn cacheable_request(request: &Request) -> Option<&'static [Scope]> {
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .any(|cookie| cookie.split(';').any(|pair| pair.trim_start().starts_with("waypoint_session=")));
+        .any(|cookie| {
+            cookie.split(';').map(str::trim_start).any(|pair| {
+                // A session, or someone who has just written: their next pages are their own.
+                pair.starts_with("waypoint_session=") || pair.starts_with(app::db::WROTE_COOKIE)
+            })
+        });
     if signed_in {
         return None;
     }
@@ -470,10 +484,25 @@ async fn listen(pool: PgPool, cache: PageCache) {
         cache.inner.listening.store(true, Ordering::Release);
         loop {
             match listener.try_recv().await {
-                Ok(Some(notification)) => match Scope::parse(notification.payload()) {
-                    Some(scope) => cache.invalidate(scope),
-                    None => cache.invalidate_all(),
-                },
+                Ok(Some(notification)) => {
+                    // Where the primary's WAL is now, at or after the write's commit record (read
+                    // first, so a render that starts after the invalidation already asks for it).
+                    // The insert position: the write position lags it under asynchronous commit.
+                    let position = sqlx::query_scalar!(r#"select pg_current_wal_insert_lsn()::text as "position!""#)
+                        .fetch_one(&mut listener)
+                        .await;
+                    match position.ok().and_then(|position| parse_lsn(&position)) {
+                        Some(position) => cache.inner.news_position.fetch_max(position, Ordering::AcqRel),
+                        None => {
+                            tracing::warn!("page cache: reading the primary's WAL position failed; starting again");
+                            break;
+                        }
+                    };
+                    match Scope::parse(notification.payload()) {
+                        Some(scope) => cache.invalidate(scope),
+                        None => cache.invalidate_all(),
+                    }
+                }
                 // The connection dropped. sqlx would reconnect on the next call, but what was
                 // sent meanwhile is lost: start again from a new connection, which drops everything.
                 Ok(None) => {
@@ -491,9 +520,23 @@ async fn listen(pool: PgPool, cache: PageCache) {
     }
 }
 
+/// A `pg_lsn` as text ("16/B374D848") as one number.
+pub fn parse_lsn(text: &str) -> Option<u64> {
+    let (high, low) = text.trim().split_once('/')?;
+    Some((u64::from_str_radix(high, 16).ok()? << 32) | u64::from_str_radix(low, 16).ok()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wal_positions_parse_as_postgres_orders_them() {
+        assert_eq!(parse_lsn("0/0"), Some(0));
+        assert_eq!(parse_lsn("16/B374D848"), Some((0x16 << 32) | 0xB374_D848));
+        assert!(parse_lsn("1/0").unwrap() > parse_lsn("0/FFFFFFFF").unwrap());
+        assert_eq!(parse_lsn("nonsense"), None);
+    }
 
     #[test]
     fn only_the_public_pages_are_cacheable() {

@@ -101,7 +101,7 @@ pub async fn search_mentors(query: DirectoryQuery) -> Result<Directory, AppError
     // viewer's Interest Profiler scores in its own, then the directory is searched.
     crate::db::run(async move {
         let scores = crate::assessments::api::current_interest_scores().await?;
-        crate::db::visitor(|caller, tx| Box::pin(ssr::directory::search(tx, caller, query, scores))).await
+        crate::db::visitor_read(|caller, tx| Box::pin(ssr::directory::search(tx, caller, query, scores))).await
     })
     .await
 }
@@ -111,7 +111,7 @@ pub async fn search_mentors(query: DirectoryQuery) -> Result<Directory, AppError
 #[server(name = LoadMentorProfile, endpoint = "mentor")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn mentor_profile(handle: String, session_type: String, tz: String) -> Result<MentorProfile, AppError> {
-    crate::db::visitor(|caller, tx| Box::pin(ssr::directory::profile(tx, caller, handle, session_type, tz))).await
+    crate::db::visitor_read(|caller, tx| Box::pin(ssr::directory::profile(tx, caller, handle, session_type, tz))).await
 }
 
 /// Takes the slot starting at `start` (RFC 3339) for the caller as a hold of a few minutes and

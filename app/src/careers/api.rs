@@ -53,14 +53,14 @@ pub async fn careers(
     #[server(default)] outlook: String,
     #[server(default)] sort: String,
 ) -> Result<CareerList, AppError> {
-    crate::db::public(|tx| Box::pin(ssr::careers(tx, q, zone, page, education, outlook, sort))).await
+    crate::db::public_read(|tx| Box::pin(ssr::careers(tx, q, zone, page, education, outlook, sort))).await
 }
 
 /// A career's page. An unknown or malformed code is "not found" (the page answers 404).
 #[server(endpoint = "career")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn career(code: String) -> Result<CareerDetail, AppError> {
-    crate::db::public(|tx| Box::pin(ssr::career(tx, code))).await
+    crate::db::public_read(|tx| Box::pin(ssr::career(tx, code))).await
 }
 
 /// Makes `code` the signed-in person's career goal, replacing (and keeping as history) the one
@@ -103,7 +103,7 @@ pub async fn career_matches(
         let Some(result) = crate::assessments::api::current_interest_scores().await? else {
             return Ok(MyMatches::NoResult);
         };
-        crate::db::public(|tx| Box::pin(ssr::career_matches(tx, result, zone, filters))).await
+        crate::db::public_read(|tx| Box::pin(ssr::career_matches(tx, result, zone, filters))).await
     })
     .await
 }
@@ -113,7 +113,7 @@ pub async fn career_matches(
 #[server(endpoint = "top_career_matches", input = server_fn::codec::Json)]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn top_career_matches(scores: [f64; 6], limit: usize) -> Result<Ranking, AppError> {
-    crate::db::public(|tx| Box::pin(ssr::top_career_matches(tx, scores, limit))).await
+    crate::db::public_read(|tx| Box::pin(ssr::top_career_matches(tx, scores, limit))).await
 }
 
 #[cfg(feature = "ssr")]

@@ -64,7 +64,24 @@ pub struct AppState {
     /// The payment provider and the platform fee; `None` where payments are not wired (some
     /// tests), which a payment request answers with `Unavailable`.
     pub payments: Option<crate::payments::provider::Payments>,
+    /// A streaming replica for public reads (`DATABASE_READ_URL`, as `waypoint_app`); `None`
+    /// reads everything from the primary. See [`public_read`].
+    pub read_pool: Option<PgPool>,
 }
+
+/// The cookie that keeps a person who just wrote on the primary for their next reads (set by
+/// the HTTP layer on the answer to every write, for [`READ_YOUR_WRITES_SECS`]).
+pub const WROTE_COOKIE: &str = "waypoint_wrote";
+
+/// How long a writer's reads stay on the primary: well beyond a healthy replica's lag (a few
+/// milliseconds on one network), short enough that a reader's pages go back to the replica soon.
+pub const READ_YOUR_WRITES_SECS: u64 = 10;
+
+/// Put on a request by the page cache when it renders a page again after a change: the primary's
+/// WAL position at the news, which a replica must have replayed to serve the page (otherwise
+/// the cache would keep the replica's older copy as the new one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadAfter(pub u64);
 
 fn state() -> Result<AppState, AppError> {
     leptos::prelude::use_context::<AppState>().ok_or_else(|| {
@@ -84,6 +101,44 @@ pub fn payments() -> Result<crate::payments::provider::Payments, AppError> {
         tracing::error!("no payment provider is configured");
         AppError::Unavailable
     })
+}
+
+/// Where a public read goes: the replica, unless there is none, this person has just written
+/// (their [`WROTE_COOKIE`]), the page cache needs a position the replica has not replayed yet
+/// ([`ReadAfter`]), or the replica does not answer (then the primary serves, and the log says so).
+async fn read_pool() -> Result<PgPool, AppError> {
+    let state = state()?;
+    let Some(replica) = state.read_pool else { return Ok(state.pool) };
+    let parts = leptos::prelude::use_context::<http::request::Parts>();
+    let wrote = parts.as_ref().is_some_and(|parts| {
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .any(|cookie| cookie.split(';').any(|pair| pair.trim_start().starts_with(WROTE_COOKIE)))
+    });
+    if wrote {
+        return Ok(state.pool);
+    }
+    let Some(ReadAfter(position)) = parts.as_ref().and_then(|parts| parts.extensions.get::<ReadAfter>().copied()) else {
+        return Ok(replica);
+    };
+    let position = format!("{:X}/{:X}", position >> 32, position & 0xFFFF_FFFF);
+    let caught_up = sqlx::query_scalar!(
+        r#"select coalesce(pg_last_wal_replay_lsn() >= $1::text::pg_lsn, true) as "caught_up!""#,
+        position
+    )
+    .fetch_one(&replica)
+    .await;
+    match caught_up {
+        Ok(true) => Ok(replica),
+        Ok(false) => Ok(state.pool),
+        Err(error) => {
+            tracing::warn!(%error, "the read replica did not answer; reading from the primary");
+            Ok(state.pool)
+        }
+    }
 }
 
 /// The session store's and the throttle's pool (see [`AppState::guard_pool`]).
@@ -136,6 +191,34 @@ async fn in_tx<C: ?Sized + Sync, T>(
 /// back, when it fails).
 pub async fn with_tx<T>(ctx: RequestContext, body: impl for<'a> FnOnce(&'a mut Tx) -> Body<'a, T>) -> Result<T, AppError> {
     run(in_tx(ctx, &(), |_, tx| body(tx))).await
+}
+
+/// Like [`public`], for bodies that only read what every visitor may see (careers, plans, the
+/// home page's figures): served by the read replica when there is one (see [`read_pool`]).
+pub async fn public_read<T>(body: impl for<'a> FnOnce(&'a mut Tx) -> Body<'a, T>) -> Result<T, AppError> {
+    run(async {
+        let mut tx = tx(&read_pool().await?, &RequestContext::anonymous()).await?;
+        let value = body(&mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    })
+    .await
+}
+
+/// Like [`visitor`], for bodies that only read (the mentor directory, the library): served by the
+/// read replica when there is one. Row-level security applies there as on the primary.
+pub async fn visitor_read<T>(
+    body: impl for<'a> FnOnce(Option<&'a SignedIn>, &'a mut Tx) -> Body<'a, T>,
+) -> Result<T, AppError> {
+    run(async {
+        let caller = caller::current().await?;
+        let ctx = caller.as_ref().map(SignedIn::ctx).unwrap_or_default();
+        let mut tx = tx(&read_pool().await?, &ctx).await?;
+        let value = body(caller.as_ref(), &mut tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    })
+    .await
 }
 
 /// Anyone, signed in or not, with no row-level-security identity (public reference data).

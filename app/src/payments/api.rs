@@ -54,7 +54,7 @@ pub async fn payment_receipt(id: Uuid) -> Result<Receipt, AppError> {
 #[server(endpoint = "plans")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn plans() -> Result<Vec<PlanView>, AppError> {
-    crate::db::public(|tx| Box::pin(subscriptions::plans(tx))).await
+    crate::db::public_read(|tx| Box::pin(subscriptions::plans(tx))).await
 }
 
 /// The caller's plan, their subscription and what they may change to.

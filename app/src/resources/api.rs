@@ -21,7 +21,7 @@ pub async fn search_resources(
     #[server(default)] career: String,
     #[server(default)] page: String,
 ) -> Result<SearchResults, AppError> {
-    crate::db::visitor(|_, tx| {
+    crate::db::visitor_read(|_, tx| {
         Box::pin(async move {
             // Inside the shape, so a refused filter answers 422 like every refusal.
             let query = super::domain::SearchQuery::parse(&q, &kind, &tag, &difficulty, &career, &page)?;
@@ -35,7 +35,7 @@ pub async fn search_resources(
 #[server(endpoint = "resource_by_slug")]
 #[cfg_attr(feature = "ssr", tracing::instrument)]
 pub async fn resource_by_slug(slug: String) -> Result<ResourceLookup, AppError> {
-    crate::db::visitor(|user, tx| Box::pin(ssr::lookup(tx, user, slug))).await
+    crate::db::visitor_read(|user, tx| Box::pin(ssr::lookup(tx, user, slug))).await
 }
 
 /// Records where the caller is with a resource: `not_started`, `in_progress` or `completed`.

@@ -15,6 +15,7 @@ async fn database_url_is_used_and_requests_still_run_as_the_app_role() {
     let config = Config {
         database_url: Some(url.into()),
         app_database_url: None,
+        database_read_url: None,
         data_dir: std::path::PathBuf::from("/nonexistent/never-created"),
         public_url: "http://127.0.0.1:3000".into(),
         load_demo_data: false,

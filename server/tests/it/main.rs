@@ -20,6 +20,7 @@ mod notifications_live;
 mod notifications_mail;
 mod notifications_mail_more;
 mod page_cache;
+mod read_replica;
 mod payments;
 mod resources;
 mod resources_pages;

@@ -37,18 +37,18 @@ pub(crate) struct Server {
 
 impl Server {
     async fn start(db: &TestDb) -> Server {
-        Server::start_with(db, None).await
+        Server::start_with(db, |options| options).await
     }
 
-    /// An app server with the rendered-page cache on (`Some`) or off.
-    pub(crate) async fn start_with(db: &TestDb, page_cache: Option<server::page_cache::PageCacheOptions>) -> Server {
+    /// An app server with options of its own (the page cache, a read replica).
+    pub(crate) async fn start_with(db: &TestDb, configure: impl FnOnce(HttpOptions) -> HttpOptions) -> Server {
         let app_options = db.owner_options.clone().username("waypoint_app");
         let requests = PgPoolOptions::new().max_connections(6).connect_with(app_options.clone()).await.expect("request pool");
         let sessions = PgPoolOptions::new().max_connections(3).connect_with(app_options).await.expect("session pool");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let host = listener.local_addr().expect("address").to_string();
         let url = format!("http://{host}");
-        let options = HttpOptions { page_cache, ..HttpOptions::for_site(&url) };
+        let options = configure(HttpOptions::for_site(&url));
         let router = router(leptos_options(), Pools { requests, sessions }, &options);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let limits = server::serve::ServeLimits { header_read: Duration::from_secs(10), shutdown_grace: Duration::from_secs(1) };

@@ -9,6 +9,7 @@ use crate::support::TestDb;
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
+use server::http::HttpOptions;
 use server::page_cache::PageCacheOptions;
 use std::time::{Duration, Instant};
 
@@ -16,20 +17,20 @@ const NURSES: &str = "29-1141.00";
 /// How long a notification may take to reach the other server.
 const WITHIN: Duration = Duration::from_secs(10);
 
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: String,
+pub(crate) struct Page {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: String,
 }
 
 impl Page {
-    fn cache(&self) -> &str {
+    pub(crate) fn cache(&self) -> &str {
         self.headers.get("x-page-cache").and_then(|value| value.to_str().ok()).unwrap_or("none")
     }
 }
 
 /// An anonymous GET as a browser sends it (no compression asked, so the body reads as text).
-async fn get(server: &Server, path: &str, extra: &[(header::HeaderName, &str)]) -> Page {
+pub(crate) async fn get(server: &Server, path: &str, extra: &[(header::HeaderName, &str)]) -> Page {
     let mut request = Request::builder().method(Method::GET).uri(format!("{}{path}", server.url)).header(header::HOST, &server.host);
     for (name, value) in extra {
         request = request.header(name, *value);
@@ -46,7 +47,7 @@ async fn get(server: &Server, path: &str, extra: &[(header::HeaderName, &str)]) 
 
 /// Requests `path` until it is served from the cache (the listener starts with the first
 /// request; until it listens, pages are rendered every time).
-async fn cached(server: &Server, path: &str) -> Page {
+pub(crate) async fn cached(server: &Server, path: &str) -> Page {
     let started = Instant::now();
     loop {
         let page = get(server, path, &[]).await;
@@ -60,7 +61,7 @@ async fn cached(server: &Server, path: &str) -> Page {
 }
 
 /// Requests `path` until its page contains `text`; the answer that first does.
-async fn until_it_shows(server: &Server, path: &str, text: &str) -> Page {
+pub(crate) async fn until_it_shows(server: &Server, path: &str, text: &str) -> Page {
     let started = Instant::now();
     loop {
         let page = get(server, path, &[]).await;
@@ -73,8 +74,8 @@ async fn until_it_shows(server: &Server, path: &str, text: &str) -> Page {
 }
 
 async fn two_servers(db: &TestDb) -> (Server, Server) {
-    let options = Some(PageCacheOptions::default());
-    (Server::start_with(db, options).await, Server::start_with(db, options).await)
+    let cached = |options| HttpOptions { page_cache: Some(PageCacheOptions::default()), ..options };
+    (Server::start_with(db, cached).await, Server::start_with(db, cached).await)
 }
 
 #[tokio::test]

@@ -128,7 +128,7 @@ impl Site {
             let _ = stopped.await;
         }));
         let context = Owner::new();
-        let state = AppState { pool: db.app.clone(), guard_pool: db.app.clone(), payments: Some(payments) };
+        let state = AppState { pool: db.app.clone(), guard_pool: db.app.clone(), payments: Some(payments), read_pool: None };
         context.with(|| provide_context(state));
         Site {
             org,

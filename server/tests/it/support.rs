@@ -38,7 +38,12 @@ fn fresh_cluster_dir() -> PathBuf {
     if let Ok(entries) = std::fs::read_dir(&root) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().to_string();
-            let owner_pid = name.strip_prefix("pg-").and_then(|pid| pid.parse::<u32>().ok());
+            // `pg-<pid>` (a test process's cluster) and `replica-<pid>-<id>` (the read replica test's).
+            let owner_pid = name
+                .strip_prefix("pg-")
+                .or_else(|| name.strip_prefix("replica-"))
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|pid| pid.parse::<u32>().ok());
             if owner_pid.is_some_and(|pid| !PathBuf::from(format!("/proc/{pid}")).exists()) {
                 let path = entry.path();
                 if let Ok(target) = std::fs::read_link(&path) {
@@ -119,6 +124,12 @@ impl TestDb {
         let app = PgPoolOptions::new().max_connections(4).connect_with(app_options.clone()).await.expect("app pool");
         TestDb { name, owner, app, owner_options }
     }
+}
+
+/// The embedded cluster the tests run on (`None` under an external `DATABASE_URL`): the read
+/// replica test copies it.
+pub fn embedded_cluster() -> Option<&'static EmbeddedPostgres> {
+    cluster()._embedded.as_ref()
 }
 
 /// A test's database goes when the test ends (pass or fail): each is a full copy of the template
