@@ -10,6 +10,9 @@
 //! 5. `client_address`: the client's IP (the peer, or a trusted proxy's `X-Forwarded-For`) as an
 //!    extension for the sign-in throttle (`app::db::caller::ClientAddress`);
 //!    `/healthz` is answered here, outside everything below;
+//! 5a. the rendered-page cache (`page_cache.rs`): an anonymous GET of a public page is answered
+//!    from memory when its entry is current, before sessions, limits and rendering;
+//! 5b. static files from memory (`assets.rs`), content-hashed names kept for a year;
 //! 6. the limits: load shedding past `max_in_flight` (503 + Retry-After), a 30 s response and a
 //!    15 s body timeout;
 //! 7. `same_origin_writes`: a POST from another origin is refused (CSRF);
@@ -17,6 +20,8 @@
 //! 9. `session_store_outage_is_unavailable`: the session store's bare 500 becomes 503;
 //! 10. the session layer (tower-sessions in PostgreSQL, on the guard pool);
 //! 11. `plain_form_posts`: a form posted without JavaScript and refused comes back as its page;
+//!    before it, with a read replica, `writers_read_their_writes` marks a writer's browser so
+//!    their next reads stay on the primary;
 //! 12. the router: `/sitemap.xml`, `/robots.txt`, `/account/export.json`, `/booking/{id}/calendar.ics`, the Leptos pages,
 //!     `/api/*` server functions, and static files with the 404 page as fallback.
 //!
