@@ -135,11 +135,11 @@ bench: setup
 	@[ -x "$(TOOLS)/node_modules/.bin/lighthouse" ] && lighthouse --version | grep -qx "$(LIGHTHOUSE_VERSION)" || \
 	  npm install --silent --no-audit --no-fund --prefix "$(TOOLS)" lighthouse@$(LIGHTHOUSE_VERSION)
 	$(MAKE) --no-print-directory release
-	cargo build --release -p benches
+	RUSTFLAGS="$(TEST_RUSTFLAGS)" LEPTOS_OUTPUT_NAME=waypoint cargo build --release -p benches
 	bash benches/run.sh
 	@echo
 	@echo "Load and fault tests at full size (release build): 200 parallel sign-ins, 60 parallel guesses, the database restarted under load"
-	WAYPOINT_LOAD_SIGN_INS=200 WAYPOINT_LOAD_GUESSES=60 LEPTOS_OUTPUT_NAME=waypoint \
+	WAYPOINT_LOAD_SIGN_INS=200 WAYPOINT_LOAD_GUESSES=60 LEPTOS_OUTPUT_NAME=waypoint RUSTFLAGS="$(TEST_RUSTFLAGS)" \
 	  cargo test --release -q -p server --test it hardening:: -- --nocapture --test-threads=1 2>&1 | grep -oE "(load|faults): .*|test result.*"
 
 clean:

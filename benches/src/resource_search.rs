@@ -42,7 +42,7 @@ async fn run(owner: &PgPool, app: &PgPool, extra: i64) -> anyhow::Result<()> {
                                 status, tags, duration_minutes)
          select 'generated-' || g,
                 t.all_titles[1 + g % cardinality(t.all_titles)] || ' (' || g || ')',
-                s.all_sentences[1 + (g * 7) % cardinality(s.all_sentences)],
+                left(s.all_sentences[1 + (g * 7) % cardinality(s.all_sentences)], 300),
                 '', body, '', t.types[1 + g % cardinality(t.types)], t.levels[1 + g % cardinality(t.levels)],
                 'published', array['generated', 'batch-' || (g % 50)], 5 + g % 60
            from generate_series(1, $1) g cross join sentences s cross join titles t

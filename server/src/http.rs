@@ -2,6 +2,8 @@
 //! tower layers every request passes through.
 //!
 //! The layers, outermost first (`serve.rs` below them all reads the request head within 10 s):
+//! 0. the rendered-page cache (`page_cache.rs`): an anonymous GET of a public page whose copy is
+//!    current is answered here, with the headers the page was rendered with;
 //! 1. `SetRequestId`, `TraceLayer`, `PropagateRequestId`: a span per request, tagged with its
 //!    x-request-id, which the response echoes;
 //! 2. `CompressionLayer` (brotli / gzip at the fastest level);
@@ -10,9 +12,7 @@
 //! 5. `client_address`: the client's IP (the peer, or a trusted proxy's `X-Forwarded-For`) as an
 //!    extension for the sign-in throttle (`app::db::caller::ClientAddress`);
 //!    `/healthz` is answered here, outside everything below;
-//! 5a. the rendered-page cache (`page_cache.rs`): an anonymous GET of a public page is answered
-//!    from memory when its entry is current, before sessions, limits and rendering;
-//! 5b. static files from memory (`assets.rs`), content-hashed names kept for a year;
+//! 5a. static files from memory (`assets.rs`), content-hashed names kept for a year;
 //! 6. the limits: load shedding past `max_in_flight` (503 + Retry-After), a 30 s response and a
 //!    15 s body timeout;
 //! 7. `same_origin_writes`: a POST from another origin is refused (CSRF);
@@ -287,17 +287,6 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
         .merge(pages)
         // Static files from memory, before anything else below (no session, no rendering).
         .layer(axum::middleware::from_fn(move |request: Request, next: Next| assets.clone().layer(request, next)))
-        // Anonymous visits to public pages are answered here when the page is cached, before
-        // sessions, limits and rendering (they cost a lookup); everything else passes through.
-        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
-            let page_cache = page_cache.clone();
-            async move {
-                match page_cache {
-                    Some(cache) => cache.layer(request, next).await,
-                    None => next.run(request).await,
-                }
-            }
-        }))
         .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
             client_address(request, next, trusted_proxies.clone())
         }))
@@ -322,6 +311,21 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Outermost: an anonymous visit to a public page whose copy is current is answered here,
+        // with the headers the layers below gave the page when it was rendered (security headers
+        // included), before tracing, request ids, sessions, limits and rendering: it costs a
+        // lookup. Any `Host` gets the public copy (it is the same for everyone; the host check
+        // below protects what a rebinding page could do with a visitor's credentials). Everything
+        // else, and every miss, goes down the stack.
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+            let page_cache = page_cache.clone();
+            async move {
+                match page_cache {
+                    Some(cache) => cache.layer(request, next).await,
+                    None => next.run(request).await,
+                }
+            }
+        }))
 }
 
 /// The site root's files in memory (an empty store when there is no built site, as in tests:

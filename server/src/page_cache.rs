@@ -20,7 +20,7 @@
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -148,6 +148,9 @@ struct CachedPage {
     scopes: &'static [Scope],
     content_type: HeaderValue,
     content_security_policy: Option<HeaderValue>,
+    /// The rest of the rendered response's headers (the security headers among them), sent
+    /// with every copy: the cache answers outside the layers that set them.
+    headers: Vec<(HeaderName, HeaderValue)>,
     etag: HeaderValue,
     plain: Bytes,
     brotli: Bytes,
@@ -253,6 +256,8 @@ impl PageCache {
         self.inner.misses.fetch_add(1, Ordering::Relaxed);
         let generations = self.generations();
         let mut request = request;
+        // Rendered plain (the compression layer inside leaves it alone): compressed once, here.
+        request.headers_mut().remove(header::ACCEPT_ENCODING);
         let position = self.inner.news_position.load(Ordering::Acquire);
         if position > 0 {
             request.extensions_mut().insert(app::db::ReadAfter(position));
@@ -338,7 +343,22 @@ impl CachedPage {
         let etag = HeaderValue::from_str(&format!("\"{}\"", hex::encode(&digest[..16]))).unwrap_or(HeaderValue::from_static("\"\""));
         let brotli = compress_brotli(&plain);
         let gzip = compress_gzip(&plain);
-        CachedPage { generations, scopes, content_type, content_security_policy, etag, plain, brotli, gzip }
+        // Per response, or set again below: never copied from the rendered one.
+        let own = [
+            header::CONTENT_TYPE,
+            header::CONTENT_SECURITY_POLICY,
+            header::CONTENT_LENGTH,
+            header::CONTENT_ENCODING,
+            header::TRANSFER_ENCODING,
+            header::DATE,
+            header::SET_COOKIE,
+            header::VARY,
+            header::ETAG,
+            header::CACHE_CONTROL,
+            HeaderName::from_static("x-request-id"),
+        ];
+        let headers = headers.iter().filter(|(name, _)| !own.contains(name)).map(|(name, value)| (name.clone(), value.clone())).collect();
+        CachedPage { generations, scopes, content_type, content_security_policy, headers, etag, plain, brotli, gzip }
     }
 }
 
@@ -452,6 +472,9 @@ fn respond(page: &CachedPage, wants: &Wants, status: &'static str) -> Response {
         response
     };
     let headers = response.headers_mut();
+    for (name, value) in &page.headers {
+        headers.insert(name.clone(), value.clone());
+    }
     headers.insert(header::ETAG, page.etag.clone());
     // Kept by the browser, but asked about on every visit: the answer is a 304 while it is current.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -573,6 +596,7 @@ mod tests {
             scopes,
             content_type: HeaderValue::from_static("text/html"),
             content_security_policy: None,
+            headers: Vec::new(),
             etag: HeaderValue::from_static("\"x\""),
             plain: Bytes::new(),
             brotli: Bytes::new(),
