@@ -134,10 +134,15 @@ echo "Lighthouse $(lighthouse --version) (mobile, simulated throttling) in Debia
 echo "Performance / Accessibility / Best Practices / SEO"
 for path in / /careers/15-1252.00 "$mentor" "$resource"; do
   name=$(tr -c 'a-zA-Z0-9\n' '_' <<<"$path")
-  CHROME_PATH=$(command -v chromium) lighthouse "http://$APP_ADDR$path" --quiet --output=json --output-path="$WORK/lighthouse$name.json" \
-    --only-categories=performance,accessibility,best-practices,seo \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync" \
-    || { echo "$path: lighthouse failed"; continue; }
+  # Lighthouse sometimes loses the trace of a load (NO_NAVSTART): a second attempt, then give up.
+  ran=
+  for attempt in 1 2; do
+    if CHROME_PATH=$(command -v chromium) lighthouse "http://$APP_ADDR$path" --quiet --output=json --output-path="$WORK/lighthouse$name.json" \
+      --only-categories=performance,accessibility,best-practices,seo \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync" \
+      2>"$WORK/lighthouse$name.log"; then ran=1; break; fi
+  done
+  [ -n "$ran" ] || { echo "$path: lighthouse failed twice: $(tail -1 "$WORK/lighthouse$name.log")"; continue; }
   python3 - "$path" "$WORK/lighthouse$name.json" <<'PY'
 import json, sys
 path, report = sys.argv[1], json.load(open(sys.argv[2]))
