@@ -74,8 +74,22 @@ impl Assets {
                 }
                 let Ok(relative) = path.strip_prefix(site_root) else { continue };
                 let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
-                let is_hashed = hashed.iter().any(|(kind, hash)| name == format!("{output_name}.{hash}.{kind}"));
-                let cache_control = if is_hashed { IMMUTABLE } else { A_DAY };
+                let is_hashed = hashed.iter().any(|(kind, hash)| match kind.as_str() {
+                    // The split bundle's loader and manifest (cargo-leptos `--split`).
+                    "split" => name == format!("__wasm_split.{hash}.js"),
+                    "manifest" => name == format!("__wasm_split_manifest.{hash}.json"),
+                    _ => name == format!("{output_name}.{hash}.{kind}"),
+                });
+                let in_bundle = url.starts_with("/pkg/");
+                // The bundle's other files (the split chunks) keep their names from build to
+                // build with new contents: asked about on every use. `public/`'s: a day.
+                let cache_control = if is_hashed {
+                    IMMUTABLE
+                } else if in_bundle {
+                    REVALIDATE
+                } else {
+                    A_DAY
+                };
                 let asset = Asset::read(&path, cache_control)?;
                 files.insert(url, asset);
             }
@@ -92,12 +106,6 @@ impl Assets {
                     let alias_asset = Asset { cache_control: HeaderValue::from_static(REVALIDATE), ..asset.clone_bytes() };
                     files.insert(alias, alias_asset);
                 }
-            }
-        }
-        // Without hashing (a debug build), the bundle's names change meaning with every build.
-        if hashed.is_empty() {
-            for asset in files.iter_mut().filter(|(url, _)| url.starts_with("/pkg/")).map(|(_, asset)| asset) {
-                asset.cache_control = HeaderValue::from_static(REVALIDATE);
             }
         }
         Ok(Assets { files: Arc::new(files) })
@@ -210,6 +218,7 @@ mod tests {
         std::fs::write(root.path().join("pkg/waypoint.abc123.css"), "body{color:red}").unwrap();
         std::fs::write(root.path().join("pkg/waypoint.abc123.css.br"), "BR").unwrap();
         std::fs::write(root.path().join("pkg/waypoint.def456.wasm"), "\0asm").unwrap();
+        std::fs::write(root.path().join("pkg/chunk_7.wasm"), "\0asm").unwrap();
         std::fs::write(root.path().join("favicon.ico"), "ico").unwrap();
         root
     }
@@ -235,6 +244,7 @@ mod tests {
         assert_eq!(get(&assets, "/pkg/waypoint.css", &[]).headers()[header::CACHE_CONTROL], REVALIDATE);
         assert_eq!(get(&assets, "/pkg/waypoint.wasm", &[]).headers()[header::CONTENT_TYPE], "application/wasm");
         assert_eq!(get(&assets, "/favicon.ico", &[]).headers()[header::CACHE_CONTROL], A_DAY);
+        assert_eq!(get(&assets, "/pkg/chunk_7.wasm", &[]).headers()[header::CACHE_CONTROL], REVALIDATE, "a split chunk's name is reused");
         let etag = css.headers()[header::ETAG].to_str().unwrap().to_string();
         assert_eq!(get(&assets, "/pkg/waypoint.abc123.css", &[(header::IF_NONE_MATCH, &etag)]).status(), StatusCode::NOT_MODIFIED);
         assert!(!assets.files.contains_key("/pkg/waypoint.abc123.css.br"), "the compressed copies are not files of their own");
