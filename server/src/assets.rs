@@ -165,11 +165,8 @@ impl Asset {
 
     fn respond(&self, request: &HeaderMap, head: bool) -> Response {
         let etag = self.etag.to_str().unwrap_or("");
-        let revisit = request
-            .get(header::IF_NONE_MATCH)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|tags| tags.split(',').map(|tag| tag.trim().trim_start_matches("W/")).any(|tag| tag == etag || tag == "*"));
-        let mut response = if revisit {
+        let if_none_match = request.get(header::IF_NONE_MATCH).and_then(|value| value.to_str().ok());
+        let mut response = if crate::page_cache::etag_matches(if_none_match, etag) {
             StatusCode::NOT_MODIFIED.into_response()
         } else {
             let accepts = |coding: &str| {

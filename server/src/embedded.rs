@@ -361,11 +361,16 @@ impl EmbeddedPostgres {
         let dir = resolve_dir(&options.dir, user.as_ref())?;
         prepare_dir(&dir, user.as_ref())?;
         init_cluster_once(&bin, &dir, user.as_ref())?;
-        refuse_if_running(&dir)?;
-        let postgres = postgres_command(&bin, &dir, user.as_ref(), options)?;
-        let (pid, exited) = spawn_supervised(postgres, &dir)?;
+        Self::launch(&bin, dir, user.as_ref(), options).await
+    }
 
-        let cluster = Self { dir: dir.clone(), pid, exited: Mutex::new(Some(exited)) };
+    /// Starts postgres on a cluster directory that is ready (a new cluster or a base backup) and
+    /// waits until it accepts connections.
+    async fn launch(bin: &Path, dir: PathBuf, user: Option<&RunAs>, options: &EmbeddedOptions) -> Result<Self, EmbeddedError> {
+        refuse_if_running(&dir)?;
+        let postgres = postgres_command(bin, &dir, user, options)?;
+        let (pid, exited) = spawn_supervised(postgres, &dir)?;
+        let cluster = Self { dir, pid, exited: Mutex::new(Some(exited)) };
         cluster.wait_until_ready(Duration::from_secs(60)).await?;
         Ok(cluster)
     }
@@ -401,12 +406,7 @@ impl EmbeddedPostgres {
                 }
             }
         }
-        refuse_if_running(&dir)?;
-        let postgres = postgres_command(&bin, &dir, user.as_ref(), options)?;
-        let (pid, exited) = spawn_supervised(postgres, &dir)?;
-        let cluster = Self { dir: dir.clone(), pid, exited: Mutex::new(Some(exited)) };
-        cluster.wait_until_ready(Duration::from_secs(60)).await?;
-        Ok(cluster)
+        Self::launch(&bin, dir, user.as_ref(), options).await
     }
 
     async fn wait_until_ready(&self, limit: Duration) -> Result<(), EmbeddedError> {

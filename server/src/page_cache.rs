@@ -450,10 +450,7 @@ impl Wants {
 
 fn respond(page: &CachedPage, wants: &Wants, status: &'static str) -> Response {
     let etag = page.etag.to_str().unwrap_or("");
-    let matches = wants.if_none_match.as_deref().is_some_and(|tags| {
-        tags.split(',').map(|tag| tag.trim().trim_start_matches("W/")).any(|tag| tag == etag || tag == "*")
-    });
-    let mut response = if matches {
+    let mut response = if etag_matches(wants.if_none_match.as_deref(), etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         let (body, encoding) = if wants.brotli {
@@ -541,6 +538,12 @@ async fn listen(pool: PgPool, cache: PageCache) {
         cache.inner.listening.store(false, Ordering::Release);
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
+}
+
+/// Whether an `If-None-Match` value names `etag` (weak or strong, or `*`): the client's copy is
+/// current, and the answer is a 304. The static files use it too.
+pub fn etag_matches(if_none_match: Option<&str>, etag: &str) -> bool {
+    if_none_match.is_some_and(|tags| tags.split(',').map(|tag| tag.trim().trim_start_matches("W/")).any(|tag| tag == etag || tag == "*"))
 }
 
 /// A `pg_lsn` as text ("16/B374D848") as one number.
