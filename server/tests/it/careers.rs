@@ -16,14 +16,14 @@ const PASSWORD: &str = "tea at the lighthouse at six";
 const DEVELOPERS: &str = "15-1252.00";
 const NURSES: &str = "29-1141.00";
 
-/// The site in-process, as a browser on the site would call it.
-struct Site {
-    db: TestDb,
+/// The site in-process, as a browser on the site would call it (the BLS tests use it too).
+pub(crate) struct Site {
+    pub(crate) db: TestDb,
     router: axum::Router,
 }
 
 impl Site {
-    async fn new() -> Site {
+    pub(crate) async fn new() -> Site {
         let (db, router) = crate::web::site().await;
         Site { db, router }
     }
@@ -40,7 +40,7 @@ impl Site {
     }
 
     /// A page as a browser gets it, without the renderer's hydration markers between texts.
-    async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+    pub(crate) async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
         let mut request = Request::get(path).header(header::HOST, HOST);
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, format!("waypoint_session={cookie}"));
@@ -55,7 +55,7 @@ impl Site {
     }
 
     /// A server function called with form fields, as `ActionForm`s and resources do.
-    async fn call(&self, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Reply {
+    pub(crate) async fn call(&self, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Reply {
         let request =
             Self::post(endpoint, "application/x-www-form-urlencoded", cookie).body(Body::from(form(fields))).unwrap();
         self.send(request).await

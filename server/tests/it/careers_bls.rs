@@ -2,53 +2,31 @@
 //! bookkeeping, the career pages' figures, the browse and matches filters and sorts, and the
 //! entry facts the roadmap generator reads.
 
+use crate::careers::Site;
 use crate::support::TestDb;
-use crate::web::{form, server_fn_request, Reply, HOST, ORIGIN};
+use crate::web::Reply;
 use app::careers::api::{MyMatches, Ranking};
 use app::careers::domain::{CareerCode, CareerList};
 use app::careers::outlook::{BlsMatchKind, Outlook, Wage, TOP_CODED_ANNUAL};
 use app::domain::Parse;
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
+use axum::http::StatusCode;
 use server::reference::bls::{self, BlsOutcome};
 use std::collections::{BTreeMap, BTreeSet};
 
 const PASSWORD: &str = "tea at the lighthouse at six";
 
-struct Site {
-    db: TestDb,
-    router: axum::Router,
+/// A page as a browser reads it: the careers tests' page, apostrophes decoded.
+async fn visit(site: &Site, path: &str, cookie: Option<&str>) -> Reply {
+    let mut reply = site.get(path, cookie).await;
+    reply.body = reply.body.replace("&#x27;", "'");
+    reply
 }
 
-impl Site {
-    async fn new() -> Site {
-        let (db, router) = crate::web::site().await;
-        Site { db, router }
-    }
-
-    async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
-        let mut request = Request::get(path).header(header::HOST, HOST);
-        if let Some(cookie) = cookie {
-            request = request.header(header::COOKIE, format!("waypoint_session={cookie}"));
-        }
-        let mut reply = Reply::send(self.router.clone(), request.body(Body::empty()).unwrap()).await;
-        reply.body = reply.body.replace("<!>", "").replace("&#x27;", "'");
-        reply
-    }
-
-    async fn call(&self, endpoint: &str, fields: &[(&str, &str)], cookie: Option<&str>) -> Reply {
-        let request = server_fn_request(endpoint, "application/x-www-form-urlencoded", cookie)
-            .header(header::ORIGIN, ORIGIN)
-            .body(Body::from(form(fields)))
-            .unwrap();
-        Reply::send(self.router.clone(), request).await
-    }
-
-    async fn list(&self, fields: &[(&str, &str)]) -> CareerList {
-        let reply = self.call("careers", fields, None).await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        reply.json()
-    }
+/// The careers browse answer for these form fields.
+async fn list(site: &Site, fields: &[(&str, &str)]) -> CareerList {
+    let reply = site.call("careers", fields, None).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()
 }
 
 /// The O*NET codes of occupation-data.tsv.
@@ -205,7 +183,7 @@ async fn the_loader_writes_nothing_twice_and_reloads_a_new_release() {
 #[tokio::test]
 async fn career_pages_show_pay_outlook_and_the_way_in_with_the_source() {
     let site = Site::new().await;
-    let nurses = site.get("/careers/29-1141.00", None).await;
+    let nurses = visit(&site, "/careers/29-1141.00", None).await;
     assert_eq!(nurses.status, StatusCode::OK);
     let body = &nurses.body;
     assert!(body.contains("$93,600"), "median pay");
@@ -221,28 +199,28 @@ async fn career_pages_show_pay_outlook_and_the_way_in_with_the_source() {
     assert!(body.contains("Bright outlook"), "189,100 openings a year is over 100,000 in ten years");
     assert!(body.contains(r#""@type":"Occupation""#) && body.contains(r#""median":93600"#), "JSON-LD estimated salary");
 
-    let developers = site.get("/careers/15-1252.00", None).await;
+    let developers = visit(&site, "/careers/15-1252.00", None).await;
     assert!(developers.body.contains("$133,080"));
     assert!(developers.body.contains("+15.8%"));
     assert!(developers.body.contains("much faster than the average for all occupations (+3.1%)"), "plain words");
     assert!(developers.body.contains("+267,700 jobs"));
 
     // Hourly only: actors.
-    let actors = site.get("/careers/27-2011.00", None).await;
+    let actors = visit(&site, "/careers/27-2011.00", None).await;
     assert!(actors.body.contains("$23.33") && actors.body.contains("median pay an hour"));
     assert!(actors.body.contains("BLS publishes hourly pay only for this work"));
     assert!(!actors.body.contains(r#"class="pay-chart""#), "no annual range to draw");
 
     // Top-coded: anesthesiologists.
-    let anesthesiologists = site.get("/careers/29-1211.00", None).await;
+    let anesthesiologists = visit(&site, "/careers/29-1211.00", None).await;
     assert!(anesthesiologists.body.contains("$239,200 or more"), "top-coded median");
 
     // A combined group: buyers (13-1020) and substance abuse counselors (OEWS's 21-1018).
-    let buyers = site.get("/careers/13-1021.00", None).await;
+    let buyers = visit(&site, "/careers/13-1021.00", None).await;
     assert!(buyers.body.contains(
         "BLS publishes these figures for Buyers and Purchasing Agents (13-1020), which includes this career."
     ));
-    let counselors = site.get("/careers/21-1014.00", None).await;
+    let counselors = visit(&site, "/careers/21-1014.00", None).await;
     assert!(counselors.body.contains("(21-1018), which includes this career."));
 
     // Nothing published: a career joined to nothing says so.
@@ -250,7 +228,7 @@ async fn career_pages_show_pay_outlook_and_the_way_in_with_the_source() {
         .execute(&site.db.owner)
         .await
         .unwrap();
-    let none = site.get("/careers/15-1252.00", None).await;
+    let none = visit(&site, "/careers/15-1252.00", None).await;
     assert_eq!(none.status, StatusCode::OK);
     assert!(none
         .body
@@ -265,30 +243,32 @@ fn annual(list: &CareerList) -> Vec<Option<i32>> {
 #[tokio::test]
 async fn browse_filters_by_education_and_outlook_and_sorts_by_pay_and_growth() {
     let site = Site::new().await;
-    let by_pay = site.list(&[("q", ""), ("zone", ""), ("page", ""), ("sort", "pay")]).await;
+    let by_pay = list(&site, &[("q", ""), ("zone", ""), ("page", ""), ("sort", "pay")]).await;
     assert_eq!(by_pay.total, 923, "sorting filters nothing");
     let pay = annual(&by_pay);
     assert_eq!(pay[0], Some(TOP_CODED_ANNUAL), "top-coded first");
     assert!(pay.windows(2).all(|w| w[0] >= w[1]), "{pay:?}");
 
-    let by_growth = site.list(&[("q", ""), ("zone", ""), ("page", ""), ("sort", "growth")]).await;
+    let by_growth = list(&site, &[("q", ""), ("zone", ""), ("page", ""), ("sort", "growth")]).await;
     let growth: Vec<f64> = by_growth.careers.iter().map(|c| c.bls.as_ref().unwrap().change_percent).collect();
     assert!(growth.windows(2).all(|w| w[0] >= w[1]), "{growth:?}");
     assert_eq!(by_growth.careers[0].title, "Wind Turbine Service Technicians");
 
-    let declining = site.list(&[("q", ""), ("zone", ""), ("page", ""), ("outlook", "decline")]).await;
+    let declining = list(&site, &[("q", ""), ("zone", ""), ("page", ""), ("outlook", "decline")]).await;
     assert!(declining.total > 0 && declining.total < 923);
     assert!(declining.careers.iter().all(|c| c.bls.as_ref().is_some_and(|b| b.outlook() == Outlook::Decline)));
-    let doctors = site
-        .list(&[
+    let doctors = list(
+        &site,
+        &[
             ("q", ""),
             ("zone", ""),
             ("page", ""),
             ("education", "doctoral"),
             ("outlook", "much_faster"),
             ("sort", "growth"),
-        ])
-        .await;
+        ],
+    )
+    .await;
     assert!(doctors.total > 0);
     for career in &doctors.careers {
         let bls = career.bls.as_ref().unwrap();
@@ -296,10 +276,10 @@ async fn browse_filters_by_education_and_outlook_and_sorts_by_pay_and_growth() {
         assert_eq!(bls.outlook(), Outlook::MuchFaster, "{}", career.title);
     }
     // Filters and search together, and the count past the last page uses the filters too.
-    let nurses = site.list(&[("q", "nurse"), ("zone", ""), ("page", ""), ("education", "bachelor")]).await;
+    let nurses = list(&site, &[("q", "nurse"), ("zone", ""), ("page", ""), ("education", "bachelor")]).await;
     assert!(nurses.careers.iter().any(|c| c.title == "Registered Nurses"));
     assert!(!nurses.careers.iter().any(|c| c.title == "Nurse Practitioners"), "a master's degree");
-    let past = site.list(&[("q", ""), ("zone", ""), ("page", "40"), ("outlook", "decline")]).await;
+    let past = list(&site, &[("q", ""), ("zone", ""), ("page", "40"), ("outlook", "decline")]).await;
     assert_eq!(past.total, declining.total);
 
     let bad = site.call("careers", &[("q", ""), ("zone", ""), ("page", ""), ("outlook", "rocket")], None).await;
@@ -307,13 +287,13 @@ async fn browse_filters_by_education_and_outlook_and_sorts_by_pay_and_growth() {
     assert!(bad.error().to_string().contains("Choose a job outlook"), "{}", bad.error());
 
     // The page, as a browser without JavaScript gets it.
-    let page = site.get("/careers?outlook=much_faster&sort=growth&education=bachelor", None).await;
+    let page = visit(&site, "/careers?outlook=much_faster&sort=growth&education=bachelor", None).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(r#"<option value="much_faster" selected"#), "the filter stays chosen");
     assert!(page.body.contains("Bright outlook") && page.body.contains("O*NET's Bright Outlook criteria"), "explained");
     assert!(page.body.contains("Data Scientists"));
     assert!(!page.body.contains(">Registered Nurses<"), "faster, not much faster");
-    let paged = site.get("/careers?sort=pay", None).await;
+    let paged = visit(&site, "/careers?sort=pay", None).await;
     assert!(
         paged.body.contains(r#"href="/careers?sort=pay&amp;page=2""#)
             || paged.body.contains(r#"href="/careers?sort=pay&page=2""#),
@@ -359,12 +339,12 @@ async fn matches_filter_by_outlook_and_sort_by_pay_inside_each_fit_group() {
         assert!(pay.windows(2).all(|w| w[0] >= w[1]), "{pay:?}");
     }
 
-    let page = site.get("/careers/matches?outlook=much_faster&sort=pay", Some(&cookie)).await;
+    let page = visit(&site, "/careers/matches?outlook=much_faster&sort=pay", Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(r#"href="/careers/15-1252.00""#));
     assert!(page.body.contains("Median pay $133,080 a year"));
     assert!(page.body.contains("Within each fit group, the highest median pay comes first"));
-    let bad = site.get("/careers/matches?education=phd", Some(&cookie)).await;
+    let bad = visit(&site, "/careers/matches?education=phd", Some(&cookie)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
