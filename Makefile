@@ -136,7 +136,7 @@ bench: setup
 	  npm install --silent --no-audit --no-fund --prefix "$(TOOLS)" lighthouse@$(LIGHTHOUSE_VERSION)
 	$(MAKE) --no-print-directory release
 	RUSTFLAGS="$(TEST_RUSTFLAGS)" LEPTOS_OUTPUT_NAME=waypoint cargo build --release -p benches
-	bash benches/run.sh
+	WASM_BUDGET_RAW=$(WASM_BUDGET_RAW) WASM_BUDGET_BROTLI=$(WASM_BUDGET_BROTLI) bash benches/run.sh
 	@echo
 	@echo "Load and fault tests at full size (release build): 200 parallel sign-ins, 60 parallel guesses, the database restarted under load"
 	WAYPOINT_LOAD_SIGN_INS=200 WAYPOINT_LOAD_GUESSES=60 LEPTOS_OUTPUT_NAME=waypoint RUSTFLAGS="$(TEST_RUSTFLAGS)" \

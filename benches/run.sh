@@ -120,14 +120,10 @@ echo "${BENCH_RESOURCES:-20000} generated resources, 40 rounds per query as a vi
 target/release/resource-search "${BENCH_RESOURCES:-20000}"
 
 echo
-hash=$(sed -n 's/^wasm: *//p' target/release/hash.txt 2>/dev/null || true)
-wasm=target/site/pkg/waypoint${hash:+.$hash}.wasm
-raw=$(stat -c %s "$wasm")
-gz=$(gzip -9 -c "$wasm" | wc -c)
-served=$(curl -fsS -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download}' "http://$APP_ADDR/pkg/$(basename "$wasm")")
-awk -v name="$(basename "$wasm")" -v raw="$raw" -v gz="$gz" -v br="$served" \
-  'BEGIN { printf "release WASM %s: %d bytes raw (%.0f KiB), %d gzipped -9 (%.0f KiB), %d as served with brotli (%.0f KiB)\n", name, raw, raw/1024, gz, gz/1024, br, br/1024 }'
-awk -v br="$served" 'BEGIN { printf "first page WASM as served: %.0f KiB with brotli, target under 150 KiB: %s (one bundle for every page: docs/benchmarks.md says why it is not split)\n", br/1024, (br < 150*1024 ? "met" : "MISSED") }'
+bash end2end/wasm-size.sh "${WASM_BUDGET_RAW:-99999999}" "${WASM_BUDGET_BROTLI:-99999999}" || true
+echo
+echo "A first visit in Chromium (a fresh profile each): what each page downloads before it is live"
+(cd end2end && node first-visit.mjs "http://$APP_ADDR" / /careers/15-1252.00 /careers "$mentor" /mentors "$resource" /resources /pricing) || true
 
 echo
 echo "Lighthouse $(lighthouse --version) (mobile, simulated throttling) in Debian's Chromium, anonymous visits:"

@@ -212,6 +212,8 @@ pub fn router(leptos_options: LeptosOptions, pools: Pools, options: &HttpOptions
             provide_context(site_url.clone());
             provide_context(stats_cache.clone());
             provide_context(app::SIGN_IN_HOOKS);
+            // Per request: who is signed in is read once, however many server functions ask.
+            provide_context(app::db::caller::CallerMemo::default());
         }
     };
     let routes = route_list();

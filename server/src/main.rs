@@ -11,6 +11,12 @@ const USAGE: &str = "usage: server [serve | migrate | seed-demo | help]
   migrate    apply migrations, load the reference data, and exit
   seed-demo  apply migrations, load the demo data if it is missing, and exit";
 
+/// mimalloc rather than glibc's malloc: rendering a page allocates and frees many small buffers
+/// from every worker thread, and glibc's arena locks and consolidation took a third of a
+/// signed-in page's CPU under load (`perf`, see docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     telemetry::init();

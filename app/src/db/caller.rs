@@ -64,9 +64,37 @@ pub(crate) fn session_error(error: tower_sessions::session::Error) -> AppError {
     AppError::Unavailable
 }
 
-/// The signed-in user, or `None`, from the request's session.
+/// The signed-in user, or `None`, from the request's session: read once per request (see
+/// [`CallerMemo`]).
 pub async fn current() -> Result<Option<SignedIn>, AppError> {
-    resolve(&session().await?, &super::pool()?).await
+    let Some(memo) = leptos::prelude::use_context::<CallerMemo>() else {
+        return resolve(&session().await?, &super::pool()?).await;
+    };
+    let known = memo.cell();
+    let caller = known.get_or_try_init(|| async { resolve(&session().await?, &super::pool()?).await }).await?;
+    Ok(caller.clone())
+}
+
+/// Who is signed in on this request, once it has been read. A signed-in page asks several times
+/// (the header, `RequireUser`, each of its server functions: three account reads for the
+/// progress dashboard), and the answer cannot change within a request except by signing in or
+/// out on it, which [`CallerMemo::forget`] covers. One per request: the server provides a fresh
+/// one in every request's context, so a suspension or "sign out everywhere" still takes effect
+/// on the next request.
+#[derive(Clone, Debug, Default)]
+pub struct CallerMemo(std::sync::Arc<std::sync::Mutex<std::sync::Arc<tokio::sync::OnceCell<Option<SignedIn>>>>>);
+
+impl CallerMemo {
+    fn cell(&self) -> std::sync::Arc<tokio::sync::OnceCell<Option<SignedIn>>> {
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// The session's sign-in changed on this request: the next question reads it again.
+    pub fn forget() {
+        if let Some(memo) = leptos::prelude::use_context::<CallerMemo>() {
+            *memo.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Default::default();
+        }
+    }
 }
 
 /// The signed-in user of `session`, or `None`. A session that outlived its absolute lifetime, or
