@@ -74,15 +74,11 @@ impl Assets {
                 }
                 let Ok(relative) = path.strip_prefix(site_root) else { continue };
                 let url = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
-                let is_hashed = hashed.iter().any(|(kind, hash)| match kind.as_str() {
-                    // The split bundle's loader and manifest (cargo-leptos `--split`).
-                    "split" => name == format!("__wasm_split.{hash}.js"),
-                    "manifest" => name == format!("__wasm_split_manifest.{hash}.json"),
-                    _ => name == format!("{output_name}.{hash}.{kind}"),
-                });
+                let is_hashed = hashed.iter().any(|(kind, hash)| name == format!("{output_name}.{hash}.{kind}"));
                 let in_bundle = url.starts_with("/pkg/");
-                // The bundle's other files (the split chunks) keep their names from build to
-                // build with new contents: asked about on every use. `public/`'s: a day.
+                // The bundle's files without a hash in their name (all of them in a debug build)
+                // keep their names from build to build with new contents: asked about on every
+                // use. `public/`'s: a day.
                 let cache_control = if is_hashed {
                     IMMUTABLE
                 } else if in_bundle {
